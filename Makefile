@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	$(PY) -m fixtures.generate
 	$(VENV)/bin/certfit fixtures/demo || test $$? -eq 2
 
 test: $(STAMP)

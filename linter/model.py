@@ -209,6 +209,20 @@ class InputError:
     severity: Severity = Severity.ERROR
 
 
+@dataclass(frozen=True)
+class Suppression:
+    """A finding suppressed with a reason, written outside the flagged line: a CDK
+    `CertFitChecks.suppress(...)` (recorded in template metadata) or a config entry. Applies to
+    findings whose construct path is `construct_path` or below it, or, without one, to every
+    finding in `file`. `location` is where it was written, so an unused one can be reported."""
+
+    rules: frozenset[str]  # rule names, or "all"
+    reason: str
+    location: Location
+    construct_path: str | None = None
+    file: str | None = None
+
+
 @dataclass
 class Model:
     """What a front end returns."""
@@ -217,14 +231,14 @@ class Model:
     endpoints: list[Endpoint] = field(default_factory=list)
     bindings: list[Binding] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
-    ignores: list[Any] = field(default_factory=list)  # inline ignore comments, see ignores.py
+    suppressions: list[Suppression] = field(default_factory=list)
 
     def extend(self, other: Model) -> None:
         self.certificates.extend(other.certificates)
         self.endpoints.extend(other.endpoints)
         self.bindings.extend(other.bindings)
         self.errors.extend(other.errors)
-        self.ignores.extend(other.ignores)
+        self.suppressions.extend(other.suppressions)
 
 
 @dataclass
