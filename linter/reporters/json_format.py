@@ -1,0 +1,47 @@
+"""tflint's `--format json`, plus `details` and `related` per issue.
+
+Same keys, order and severity names as tflint (terraform-linters/tflint formatter/json.go), so
+reviewdog's tflint parser and existing jq filters keep working.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from linter.report import Report
+from linter.reporters._common import TFLINT_SEVERITY, issues_sorted, json_range
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    issues = [
+        {
+            "rule": {
+                "name": f.rule,
+                "severity": TFLINT_SEVERITY[f.severity],
+                "link": f.link,
+            },
+            "message": f.message,
+            "range": json_range(f.location),
+            "callers": [json_range(c) for c in f.callers],
+            "details": f.details,
+            "related": [json_range(r) for r in f.related],
+        }
+        for f in issues_sorted(report.findings)
+    ]
+    errors = []
+    for err in report.errors:
+        entry: dict[str, Any] = {}
+        if err.summary:  # tflint: `summary,omitempty`
+            entry["summary"] = err.summary
+        entry["message"] = err.message
+        entry["severity"] = TFLINT_SEVERITY[err.severity]
+        if err.location is not None:  # tflint: `range,omitempty`
+            entry["range"] = json_range(err.location)
+        errors.append(entry)
+    return {"issues": issues, "errors": errors}
+
+
+def render_json(report: Report, *, root: str = ".") -> str:
+    del root  # locations are already relative to the project root
+    return json.dumps(report_dict(report), separators=(",", ":"), default=str) + "\n"
