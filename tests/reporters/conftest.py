@@ -91,7 +91,7 @@ def sample_report() -> Report:
             rule="weak_key",
             severity=Severity.WARNING,
             message="Key 100% weak: RSA 1024, a,b:c\nsecond line",
-            location=Location("template.yaml", 6, 9, 6, 23, construct_path="App/Stack/Listener"),
+            location=Location("template.yaml", 6, 7, 6, 19, construct_path="App/Stack/Listener"),
             link=LINK.format("weak_key"),
             details={"key": "RSA 1024"},
         ),
@@ -113,8 +113,9 @@ def report() -> Report:
 
 
 @pytest.fixture
-def source_root(tmp_path: Path) -> Path:
+def source_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The files the sample findings point at, for the excerpts of the default format."""
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
     (tmp_path / "main.tf").write_text(MAIN_TF)
     (tmp_path / "template.yaml").write_text(TEMPLATE_YAML)
     return tmp_path

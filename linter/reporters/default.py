@@ -1,0 +1,103 @@
+"""The format a person reads: what is wrong, where (with the line, the attribute underlined),
+and how to fix it. Modelled on tflint's and Terraform's diagnostics."""
+
+from __future__ import annotations
+
+from linter.model import Finding, InputError, Location, Severity
+from linter.report import Report
+from linter.reporters._common import issues_sorted, source_lines
+
+_RESET = "\x1b[0m"
+_BOLD = "\x1b[1m"
+_UNDERLINE = "\x1b[4m"
+_COLORS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.NOTICE: "\x1b[36m"}
+
+
+class _Painter:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def __call__(self, text: str, *codes: str) -> str:
+        if not self.color or not text:
+            return text
+        return "".join(codes) + text + _RESET
+
+
+def _excerpt(loc: Location, lines: list[str] | None, paint: _Painter) -> list[str]:
+    """The flagged line, numbered, with the range underlined (carets without colour)."""
+    if lines is None or not 1 <= loc.line <= len(lines):
+        return []
+    text = lines[loc.line - 1].replace("\t", " ")
+    number = f"{loc.line:>4}: "
+    if loc.column >= 1:
+        start = loc.column - 1
+        if loc.end_line == loc.line and loc.end_column > loc.column:
+            stop = loc.end_column - 1
+        else:
+            stop = len(text.rstrip())
+    else:  # no column: the whole statement
+        start = len(text) - len(text.lstrip())
+        stop = len(text.rstrip())
+    start, stop = min(start, len(text)), min(max(stop, start + 1), max(len(text), start + 1))
+    if paint.color:
+        shown = text[:start] + paint(text[start:stop], _UNDERLINE, _BOLD) + text[stop:]
+        return [f"  {number}{shown}"]
+    return [f"  {number}{text}", "  " + " " * (len(number) + start) + "^" * (stop - start)]
+
+
+def _where(loc: Location) -> str:
+    where = f"on {loc.file}"
+    if loc.line:
+        where += f" line {loc.line}"
+    return where
+
+
+def _short(loc: Location) -> str:
+    return f"{loc.file}:{loc.line}" if loc.line else loc.file
+
+
+def _finding(f: Finding, root: str, cache: dict[str, list[str] | None], paint: _Painter) -> str:
+    out = [
+        paint(f"{f.severity.title}:", _BOLD, _COLORS[f.severity])
+        + " "
+        + paint(f.message, _BOLD)
+        + f" ({f.rule})",
+        "",
+        f"  {_where(f.location)}:",
+    ]
+    if f.location.construct_path:
+        out[-1] = f"  {_where(f.location)} (construct {f.location.construct_path}):"
+    out += _excerpt(f.location, source_lines(root, f.location.file, cache), paint)
+    for caller in f.callers:
+        out.append(f"  called from {_short(caller)}")
+    if f.related:
+        out.append("  related: " + ", ".join(_short(r) for r in f.related))
+    out.append("")
+    fix = f.details.get("fix") or f.details.get("how_to_fix")
+    if fix:
+        out.append(f"Fix: {fix}")
+    if f.link:
+        out.append(f"Reference: {f.link}")
+    return "\n".join(out) + "\n"
+
+
+def _error(err: InputError, root: str, cache: dict[str, list[str] | None], paint: _Painter) -> str:
+    out = [paint(f"{err.severity.title}:", _BOLD, _COLORS[err.severity]) + " " + err.summary, ""]
+    if err.location is not None:
+        out.append(f"  {_where(err.location)}:")
+        out += _excerpt(err.location, source_lines(root, err.location.file, cache), paint)
+        out.append("")
+    out.append(err.message)
+    return "\n".join(out) + "\n"
+
+
+def render_default(report: Report, *, root: str = ".", color: bool = False) -> str:
+    paint = _Painter(color)
+    cache: dict[str, list[str] | None] = {}
+    findings = issues_sorted(report.findings)
+    blocks: list[str] = []
+    if findings:
+        blocks.append(f"{len(findings)} issue(s) found:\n")
+    blocks += [_finding(f, root, cache, paint) for f in findings]
+    blocks += [_error(e, root, cache, paint) for e in report.errors]
+    return "\n".join(blocks)
