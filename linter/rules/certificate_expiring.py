@@ -1,0 +1,51 @@
+"""certificate_expiring: the certificate expires within the expiry window (30 days by default).
+
+ACM never renews an imported certificate and IAM never renews anything, so an expiring imported
+certificate is an outage on a date already known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+from linter.engine import RuleContext
+from linter.model import Finding, Severity
+from linter.rules.common import related_of
+
+NAME = "certificate_expiring"
+SEVERITY = Severity.WARNING
+SUMMARY = "The certificate expires within the expiry window (default 30 days)"
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    now = ctx.settings.moment
+    window = timedelta(days=ctx.settings.expiry_days)
+    for cert in ctx.certificates():
+        insp = ctx.inspection(cert)
+        if insp is None or insp.not_after is None:
+            continue
+        left = insp.not_after - now
+        if left < timedelta(0) or left > window:
+            continue  # already expired: invalid_certificate_material says so
+        where = cert.certificate_pem.location if cert.certificate_pem else cert.location
+        yield Finding(
+            rule=NAME,
+            severity=SEVERITY,
+            message=(
+                f"{cert.address} expires on {insp.not_after:%Y-%m-%d} ({left.days} days after "
+                f"{ctx.as_of.isoformat()}); neither ACM (for imported certificates) nor IAM "
+                "renews it. Fix: renew and re-import it, or request an ACM certificate that "
+                "renews itself."
+            ),
+            location=where,
+            related=tuple(r for r in related_of(cert) if r != where),
+            callers=cert.callers,
+            details={
+                "certificate": cert.address,
+                "not_after": insp.not_after.isoformat(),
+                "days_left": left.days,
+                "expiry_days": ctx.settings.expiry_days,
+                "as_of": ctx.as_of.isoformat(),
+            },
+        )

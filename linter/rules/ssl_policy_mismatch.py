@@ -1,0 +1,85 @@
+"""ssl_policy_mismatch: the listener's security policy cannot serve the certificate's key.
+
+Classic LB custom policies are judged from their cipher suites: without an ECDHE-ECDSA suite an
+EC certificate cannot be served, without an RSA suite an RSA one cannot. ALB/NLB predefined
+policies all serve both, except the strict 2026 policies in data/aws_compat.toml (unconfirmed,
+so a warning).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter.engine import RuleContext
+from linter.model import Binding, Finding, KeyInfo, Severity
+from linter.rules.common import key_details, key_label, related_of
+
+NAME = "ssl_policy_mismatch"
+SEVERITY = Severity.WARNING
+SUMMARY = "The listener's security policy has no cipher suite for the certificate's key type"
+
+
+def _suites_serve(suites: frozenset[str], key: KeyInfo) -> bool:
+    names = {s.upper() for s in suites}
+    if key.family == "EC":
+        return any("ECDSA" in s for s in names)
+    if key.family in ("RSA", "RSA-PSS"):
+        return any("ECDSA" not in s and "PSK" not in s for s in names if s)
+    return True
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    for b in ctx.model.bindings:
+        if b.certificate is None:
+            continue
+        key = ctx.key_of(b.certificate)
+        if key is None:
+            continue
+        ep = b.endpoint
+        if ep.cipher_suites is not None and not _suites_serve(ep.cipher_suites, key):
+            kind = "ECDHE-ECDSA" if key.family == "EC" else "RSA"
+            yield _finding(
+                ctx,
+                b,
+                key,
+                f"the security policy {ep.ssl_policy or '(custom)'} of "
+                f"{ep.address} has no {kind} cipher suite, so it cannot serve the "
+                f"{key_label(key)} certificate {b.certificate.address}. Fix: add "
+                f"{kind} suites to the policy or use a predefined policy.",
+                confirmed=True,
+            )
+            continue
+        if ep.ssl_policy:
+            policy = ctx.data.policy(ep.ssl_policy, ctx.as_of)
+            if policy is not None and key.key_id not in policy.allowed:
+                allowed = ", ".join(sorted(policy.allowed))
+                yield _finding(
+                    ctx,
+                    b,
+                    key,
+                    f"{ep.address} uses {ep.ssl_policy}, which may refuse the "
+                    f"handshake with a {key_label(key)} certificate: {policy.note} "
+                    f"Allowed: {allowed}"
+                    + ("" if policy.confirmed else " (unconfirmed)")
+                    + ". Fix: use a certificate with an allowed key or another policy.",
+                    confirmed=policy.confirmed,
+                )
+
+
+def _finding(ctx: RuleContext, b: Binding, key: KeyInfo, message: str, confirmed: bool) -> Finding:
+    return Finding(
+        NAME,
+        SEVERITY,
+        message,
+        b.location,
+        related=related_of(b.certificate, b),
+        callers=b.callers,
+        details={
+            "endpoint": b.endpoint.address,
+            "ssl_policy": b.endpoint.ssl_policy,
+            "target": b.endpoint.target.value if b.endpoint.target else None,
+            "confirmed": confirmed,
+            "as_of": ctx.as_of.isoformat(),
+            **key_details(key),
+        },
+    )

@@ -1,0 +1,144 @@
+"""unsupported_key_algorithm: the target cannot use the certificate's key algorithm.
+
+Judged twice: where the certificate must first get in (ACM import, ACM request, IAM upload),
+and on every endpoint it is bound to, against the dated facts in data/aws_compat.toml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from linter import compat
+from linter.compat import Status, Verdict
+from linter.engine import RuleContext
+from linter.model import Binding, Certificate, Delivery, Finding, KeyInfo, Location, Severity
+from linter.rules.common import (
+    key_details,
+    key_label,
+    related_of,
+    source_label,
+    target_label,
+    verdict_details,
+)
+
+NAME = "unsupported_key_algorithm"
+SEVERITY = Severity.ERROR
+SUMMARY = "The target (ALB, NLB, Classic LB, CloudFront, API Gateway, ACM, IAM) cannot use the key"
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    for cert in ctx.certificates():
+        key = ctx.key_of(cert)
+        target = compat.service_target(cert.delivery)
+        if key is None or target is None:
+            continue
+        v = ctx.data.verdict(target.value, "any", key.key_id, ctx.as_of)
+        if v.status in (Status.REJECTED, Status.UNCONFIRMED):
+            yield _finding(v, key, cert, None, cert.location)
+    for binding in ctx.model.bindings:
+        cert = binding.certificate
+        target = binding.endpoint.target
+        if cert is None or target is None:
+            continue
+        key = ctx.key_of(cert)
+        if key is None:
+            continue
+        v = endpoint_verdict(ctx, target.value, cert.delivery, key)
+        if v is not None and v.status in (Status.REJECTED, Status.UNCONFIRMED):
+            yield _finding(v, key, cert, binding, binding.location)
+
+
+def endpoint_verdict(
+    ctx: RuleContext, target: str, delivery: Delivery, key: KeyInfo
+) -> Verdict | None:
+    """The verdict for a key from `delivery` on `target`. For an ACM certificate of unknown
+    origin, both imported and issued are considered (issued only for keys ACM can issue): all
+    rejecting is a rejection, a split is unconfirmed."""
+    sources = compat.sources_for(delivery)
+    if delivery == Delivery.ACM_UNKNOWN:
+        issuable = ctx.data.verdict("acm-request", "any", key.key_id, ctx.as_of)
+        if issuable.status != Status.ACCEPTED:
+            sources = ("acm-imported",)
+    verdicts = [ctx.data.verdict(target, s, key.key_id, ctx.as_of) for s in sources]
+    verdicts = [v for v in verdicts if v.status != Status.NO_DATA]
+    if not verdicts:
+        return None
+    statuses = {v.status for v in verdicts}
+    if statuses == {Status.REJECTED}:
+        return verdicts[0]
+    if Status.REJECTED in statuses or Status.UNCONFIRMED in statuses:
+        worst = next(v for v in verdicts if v.status != Status.ACCEPTED)
+        if len(statuses) > 1:
+            return Verdict(
+                Status.UNCONFIRMED, worst.target, "acm", worst.key_id, worst.as_of, worst.fact
+            )
+        return worst
+    return verdicts[0]
+
+
+def _alternative(data: compat.CompatData, v: Verdict) -> str:
+    """'IAM would take it' when the data says so: the incident's real fix, derived, not typed."""
+    if v.source in ("acm-imported", "acm-issued", "acm"):
+        iam = data.verdict(v.target, "iam", v.key_id, v.as_of)
+        if iam.status == Status.ACCEPTED:
+            return "An IAM server certificate with the same key is accepted here: import it into IAM instead."
+    return ""
+
+
+def _finding(
+    v: Verdict, key: KeyInfo, cert: Certificate, binding: Binding | None, where: Location
+) -> Finding:
+    what = target_label(v.target)
+    src = source_label(v.source)
+    frm = f" from {src}" if src else ""
+    if v.source == "acm":
+        frm = " from ACM (imported or issued: not known)"
+    accepted = ", ".join(v.accepted) or "nothing"
+    as_of = v.as_of.isoformat()
+    fact = v.fact
+    if v.status == Status.REJECTED and v.silent:
+        head = (
+            f"{what} accepts a certificate with key {key_label(key)}{frm} at attach but "
+            "cannot serve it: the listener breaks later"
+        )
+    elif v.status == Status.REJECTED:
+        verb = "cannot import" if v.target == "acm-import" else "cannot use"
+        if v.target == "acm-request":
+            verb = "cannot issue"
+        head = f"{what} {verb} a certificate with key {key_label(key)}{frm}"
+    elif v.source == "acm":
+        head = (
+            f"{what} cannot use a certificate with key {key_label(key)} if it was imported "
+            "into ACM, and can if ACM issued it"
+        )
+    else:
+        head = (
+            f"it is not confirmed that {what} can use a certificate with key {key_label(key)}{frm}"
+        )
+    parts = [f"{head} (as of {as_of} it accepts {accepted})."]
+    if fact and fact.note:
+        parts.append(fact.note)
+    alt = ""
+    if v.status == Status.REJECTED and not (fact and "IAM" in fact.fix):
+        alt = _alternative(compat.load(), v)
+    if alt:
+        parts.append(alt)
+    if fact and fact.fix:
+        parts.append(f"Fix: {fact.fix}")
+    # Unconfirmed facts lean towards a warning (aws-facts.md).
+    severity = Severity.ERROR if v.status == Status.REJECTED and v.confirmed else Severity.WARNING
+    details = {**verdict_details(v), **key_details(key), "certificate": cert.address}
+    if binding is not None:
+        details["endpoint"] = binding.endpoint.address
+        details["role"] = binding.role
+    if v.silent:
+        details["checked_at_attach"] = False
+    return Finding(
+        rule=NAME,
+        severity=severity,
+        message=" ".join(parts),
+        location=where,
+        related=related_of(cert, binding),
+        callers=binding.callers if binding else cert.callers,
+        details=details,
+    )
