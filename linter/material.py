@@ -11,6 +11,7 @@ object is dropped at once and nothing about it but its format and size is kept.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -230,7 +231,7 @@ def _check_chain(
         )
         return
     ordered = [leaf, *chain]
-    for child, parent in zip(ordered, ordered[1:], strict=False):
+    for child, parent in itertools.pairwise(ordered):
         if _issued_by(child, parent):
             continue
         if any(_issued_by(child, other) for other in chain if other is not child):
@@ -283,7 +284,8 @@ def _check_leaf(leaf: x509.Certificate, loc: Location, now: datetime, insp: Insp
     if leaf.not_valid_before_utc > now:
         insp.problems.append(
             Problem(
-                f"the certificate is not yet valid (notBefore {leaf.not_valid_before_utc:%Y-%m-%d})",
+                "the certificate is not yet valid "
+                f"(notBefore {leaf.not_valid_before_utc:%Y-%m-%d})",
                 loc,
             )
         )

@@ -40,7 +40,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 NAME,
                 SEVERITY,
                 f"cannot tell what kind of endpoint {endpoint.address} is, so "
-                f"{cert.address} cannot be judged: {endpoint.target_reason or 'set load_balancer_type or the protocol'}",
+                f"{cert.address} cannot be judged: "
+                f"{endpoint.target_reason or 'set load_balancer_type or the protocol'}",
                 b.location,
                 related=related_of(cert, b),
                 callers=b.callers,

@@ -81,7 +81,10 @@ def _alternative(data: compat.CompatData, v: Verdict) -> str:
     if v.source in ("acm-imported", "acm-issued", "acm"):
         iam = data.verdict(v.target, "iam", v.key_id, v.as_of)
         if iam.status == Status.ACCEPTED:
-            return "An IAM server certificate with the same key is accepted here: import it into IAM instead."
+            return (
+                "An IAM server certificate with the same key is accepted here: import it into "
+                "IAM instead."
+            )
     return ""
 
 
