@@ -1,0 +1,159 @@
+"""Finding and reading templates: single files and whole `cdk.out` cloud assemblies."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from linter.cloudformation.parse import TemplateSyntaxError, load_text
+from linter.cloudformation.resources import TemplateSource, model_from_template
+from linter.model import InputError, Location, Model
+from linter.options import LoadOptions
+from linter.safe_files import UnsafePath
+
+TEMPLATE_SUFFIXES = (".json", ".yaml", ".yml", ".template", ".cfn")
+_SNIFF_BYTES = 64 * 1024
+
+
+def is_cloudformation_template(path: Path) -> bool:
+    """True for a JSON/YAML file whose top level has `Resources` or `AWSTemplateFormatVersion`.
+
+    Terraform plan JSON (`terraform show -json`) has neither, and `terraform_version` besides;
+    it is never claimed."""
+    path = Path(path)
+    if not path.is_file() or path.suffix.lower() not in TEMPLATE_SUFFIXES:
+        return False
+    try:
+        head = path.read_bytes()[:_SNIFF_BYTES].decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    if "Resources" not in head and "AWSTemplateFormatVersion" not in head:
+        return False
+    try:
+        doc = load_text(path.read_text(encoding="utf-8"), path.suffix)
+    except (TemplateSyntaxError, OSError, UnicodeDecodeError, RecursionError):
+        return False
+    if not isinstance(doc, Mapping) or "terraform_version" in doc or "format_version" in doc:
+        return False
+    return isinstance(doc.get("Resources"), Mapping) or "AWSTemplateFormatVersion" in doc
+
+
+def _read_template(
+    path: Path, options: LoadOptions, model: Model
+) -> tuple[Mapping[str, Any] | None, str]:
+    rel = options.reader.relative(path)
+    try:
+        text = options.reader.read_bytes(path).decode("utf-8")
+    except (UnsafePath, OSError, UnicodeDecodeError) as exc:
+        model.errors.append(InputError("cannot read template", str(exc), Location(rel)))
+        return None, rel
+    try:
+        doc = load_text(text, path.suffix)
+    except TemplateSyntaxError as exc:
+        model.errors.append(
+            InputError(
+                "template does not parse", f"{rel}: {exc}", Location(rel, exc.line, exc.column)
+            )
+        )
+        return None, rel
+    except RecursionError:
+        model.errors.append(
+            InputError("template does not parse", "nested too deeply", Location(rel))
+        )
+        return None, rel
+    if not isinstance(doc, Mapping):
+        model.errors.append(
+            InputError("not a template", f"{rel} is not a JSON/YAML mapping", Location(rel, 1))
+        )
+        return None, rel
+    return doc, rel
+
+
+def load_template(path: Path, options: LoadOptions) -> Model:
+    """The Model of one CloudFormation template file (JSON or YAML)."""
+    model = Model()
+    doc, rel = _read_template(Path(path), options, model)
+    if doc is not None:
+        model.extend(model_from_template(doc, TemplateSource(rel), options))
+    return model
+
+
+def _environment(env: Any) -> tuple[str | None, str | None]:
+    """(region, account) from `aws://ACCOUNT/REGION`; unknown-* parts are None."""
+    if not isinstance(env, str) or not env.startswith("aws://"):
+        return None, None
+    account, _, region = env[len("aws://") :].partition("/")
+    return (
+        None if region.startswith("unknown-") or not region else region,
+        None if account.startswith("unknown-") or not account else account,
+    )
+
+
+def _load_stack(
+    directory: Path,
+    template_file: str,
+    region: str | None,
+    account: str | None,
+    options: LoadOptions,
+    model: Model,
+    depth: int = 0,
+) -> None:
+    doc, rel = _read_template(directory / template_file, options, model)
+    if doc is None:
+        return
+    model.extend(model_from_template(doc, TemplateSource(rel, region, account), options))
+    # Nested stacks: the CDK writes their templates next to the parent, named by asset path.
+    resources = doc.get("Resources")
+    if depth > 10 or not isinstance(resources, Mapping):
+        return
+    for res in resources.values():
+        if not isinstance(res, Mapping) or res.get("Type") != "AWS::CloudFormation::Stack":
+            continue
+        md = res.get("Metadata")
+        asset = md.get("aws:asset:path") if isinstance(md, Mapping) else None
+        if isinstance(asset, str) and asset.endswith(".json"):
+            _load_stack(directory, asset, region, account, options, model, depth + 1)
+
+
+def load_cdk_out(directory: Path, options: LoadOptions) -> Model:
+    """The Model of every stack in a cloud assembly (`cdk.out`), nested stages included."""
+    model = Model()
+    _load_assembly(Path(directory), options, model, 0)
+    return model
+
+
+def _load_assembly(directory: Path, options: LoadOptions, model: Model, depth: int) -> None:
+    manifest_path = directory / "manifest.json"
+    rel = options.reader.relative(manifest_path)
+    try:
+        manifest = json.loads(options.reader.read_bytes(manifest_path))
+    except FileNotFoundError:
+        # Not an assembly after all: read whatever templates the directory holds.
+        for path in sorted(directory.glob("*.template.json")):
+            doc, trel = _read_template(path, options, model)
+            if doc is not None:
+                model.extend(model_from_template(doc, TemplateSource(trel), options))
+        return
+    except (UnsafePath, OSError, ValueError) as exc:
+        model.errors.append(InputError("cannot read cloud assembly", str(exc), Location(rel)))
+        return
+    artifacts = manifest.get("artifacts") if isinstance(manifest, Mapping) else None
+    if not isinstance(artifacts, Mapping):
+        return
+    for artifact in artifacts.values():
+        if not isinstance(artifact, Mapping):
+            continue
+        props = artifact.get("properties")
+        props = props if isinstance(props, Mapping) else {}
+        kind = artifact.get("type")
+        if kind == "aws:cloudformation:stack" and isinstance(props.get("templateFile"), str):
+            region, account = _environment(artifact.get("environment"))
+            _load_stack(directory, props["templateFile"], region, account, options, model)
+        elif (
+            kind == "cdk:cloud-assembly"
+            and isinstance(props.get("directoryName"), str)
+            and depth < 20  # a safety net against a manifest that names itself
+        ):
+            _load_assembly(directory / props["directoryName"], options, model, depth + 1)

@@ -1,0 +1,278 @@
+"""Reading CloudFormation templates (JSON or YAML) into plain values that remember lines.
+
+Findings must name the template line that makes a binding, but `json` and PyYAML's plain
+loaders forget positions. Both loaders here return `LocDict`/`LocList` (ordinary dicts and
+lists) that carry the 1-based line and column of each key or item, so the rest of the front
+end works on ordinary Python values. YAML's short intrinsic tags (`!Ref`, `!GetAtt`, `!Sub`,
+...) become their long `{"Fn::...": ...}` forms, as CloudFormation itself reads them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from typing import Any
+
+import yaml
+
+scanstring = json.decoder.scanstring  # type: ignore[attr-defined]  # the C string scanner
+
+Pos = tuple[int, int]  # 1-based line, column
+
+
+class LocDict(dict[str, Any]):
+    """A mapping that knows where it and each of its keys were written."""
+
+    pos: Pos = (0, 0)
+    key_pos: dict[str, Pos]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.key_pos = {}
+
+    def where(self, key: str) -> Pos:
+        return self.key_pos.get(key, self.pos)
+
+
+class LocList(list[Any]):
+    """A sequence that knows where it and each item were written."""
+
+    pos: Pos = (0, 0)
+    item_pos: list[Pos]
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.item_pos = []
+
+    def where(self, index: int) -> Pos:
+        return self.item_pos[index] if 0 <= index < len(self.item_pos) else self.pos
+
+
+class TemplateSyntaxError(ValueError):
+    """The text is not valid JSON/YAML; `line` is where the parser gave up (0 if unknown)."""
+
+    def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+def where(container: Any, key: str | int) -> Pos:
+    """Position of `key` in `container` when it is one of ours, else (0, 0)."""
+    if isinstance(container, LocDict) and isinstance(key, str):
+        return container.where(key)
+    if isinstance(container, LocList) and isinstance(key, int):
+        return container.where(key)
+    return getattr(container, "pos", (0, 0))
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+class _JsonReader:
+    """A small recursive-descent JSON reader that records positions.
+
+    Strings go through the C `scanstring` the json module uses, so most of the work is native.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+
+    def pos(self, index: int) -> Pos:
+        line = bisect.bisect_left(self.newlines, index)
+        start = self.newlines[line - 1] + 1 if line else 0
+        return line + 1, index - start + 1
+
+    def fail(self, message: str, index: int) -> TemplateSyntaxError:
+        line, col = self.pos(index)
+        return TemplateSyntaxError(f"{message} at line {line} column {col}", line, col)
+
+    def skip(self, i: int) -> int:
+        return _WS.match(self.text, i).end()  # type: ignore[union-attr]
+
+    def value(self, i: int, depth: int = 0) -> tuple[Any, int]:
+        if depth > 500:
+            raise self.fail("nesting too deep", i)
+        text = self.text
+        i = self.skip(i)
+        if i >= len(text):
+            raise self.fail("unexpected end of input", i)
+        ch = text[i]
+        if ch == "{":
+            obj = LocDict()
+            obj.pos = self.pos(i)
+            i = self.skip(i + 1)
+            if text.startswith("}", i):
+                return obj, i + 1
+            while True:
+                if not text.startswith('"', i):
+                    raise self.fail("expected a property name", i)
+                key_index = i
+                key, i = scanstring(text, i + 1)
+                i = self.skip(i)
+                if not text.startswith(":", i):
+                    raise self.fail("expected ':'", i)
+                val, i = self.value(i + 1, depth + 1)
+                obj[key] = val
+                obj.key_pos[key] = self.pos(key_index)
+                i = self.skip(i)
+                if text.startswith(",", i):
+                    i = self.skip(i + 1)
+                    continue
+                if text.startswith("}", i):
+                    return obj, i + 1
+                raise self.fail("expected ',' or '}'", i)
+        if ch == "[":
+            arr = LocList()
+            arr.pos = self.pos(i)
+            i = self.skip(i + 1)
+            if text.startswith("]", i):
+                return arr, i + 1
+            while True:
+                item_index = self.skip(i)
+                val, i = self.value(item_index, depth + 1)
+                arr.append(val)
+                arr.item_pos.append(self.pos(item_index))
+                i = self.skip(i)
+                if text.startswith(",", i):
+                    i += 1
+                    continue
+                if text.startswith("]", i):
+                    return arr, i + 1
+                raise self.fail("expected ',' or ']'", i)
+        if ch == '"':
+            try:
+                return scanstring(text, i + 1)
+            except json.JSONDecodeError as exc:
+                raise self.fail(exc.msg, exc.pos) from None
+        for literal, value in (("true", True), ("false", False), ("null", None)):
+            if text.startswith(literal, i):
+                return value, i + len(literal)
+        m = _NUMBER.match(text, i)
+        if m and m.end() > i:
+            s = m.group()
+            return (float(s) if any(c in s for c in ".eE") else int(s)), m.end()
+        raise self.fail("unexpected character", i)
+
+
+def load_json(text: str) -> Any:
+    reader = _JsonReader(text)
+    value, end = reader.value(0)
+    if reader.skip(end) != len(text):
+        raise reader.fail("extra data after the document", reader.skip(end))
+    return value
+
+
+# --------------------------------------------------------------------------- YAML
+
+_SHORT_TAGS = (
+    "Base64",
+    "Cidr",
+    "FindInMap",
+    "GetAZs",
+    "ImportValue",
+    "Join",
+    "Select",
+    "Split",
+    "Sub",
+    "Transform",
+    "And",
+    "Equals",
+    "If",
+    "Not",
+    "Or",
+    "ToJsonString",
+    "Length",
+)
+
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """SafeLoader with positions and CloudFormation's short tags; never builds objects."""
+
+
+def _mark(node: yaml.Node) -> Pos:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocDict:
+    loader.flatten_mapping(node)
+    out = LocDict()
+    out.pos = _mark(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            key = str(key)
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_pos[key] = _mark(key_node)
+    return out
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LocList:
+    out = LocList(loader.construct_object(child, deep=True) for child in node.value)
+    out.pos = _mark(node)
+    out.item_pos = [_mark(child) for child in node.value]
+    return out
+
+
+def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
+    # Dates such as AWSTemplateFormatVersion: 2010-09-09 stay strings, as CloudFormation reads them.
+    return str(node.value)
+
+
+def _tagged(name: str) -> Any:
+    key = "Ref" if name == "Ref" else "Condition" if name == "Condition" else f"Fn::{name}"
+
+    def construct(loader: _Loader, node: yaml.Node) -> LocDict:
+        if isinstance(node, yaml.ScalarNode):
+            value: Any = loader.construct_scalar(node)
+            if name == "GetAtt" and isinstance(value, str):
+                value = LocList(value.split(".", 1))
+                value.pos = _mark(node)
+        elif isinstance(node, yaml.SequenceNode):
+            value = _construct_sequence(loader, node)
+        else:
+            value = _construct_mapping(loader, node)  # type: ignore[arg-type]
+        out = LocDict({key: value})
+        out.pos = _mark(node)
+        out.key_pos[key] = _mark(node)
+        return out
+
+    return construct
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_str)
+for _name in (*_SHORT_TAGS, "Ref", "GetAtt", "Condition"):
+    _Loader.add_constructor(f"!{_name}", _tagged(_name))
+
+
+def load_yaml(text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise TemplateSyntaxError(problem, line, col) from None
+    except yaml.YAMLError as exc:
+        raise TemplateSyntaxError(str(exc)) from None
+
+
+def load_text(text: str, suffix: str = "") -> Any:
+    """JSON when it looks like JSON (or the file says so), else YAML (a superset)."""
+    if suffix.lower() == ".json" or text.lstrip().startswith(("{", "[")):
+        try:
+            return load_json(text)
+        except TemplateSyntaxError:
+            if suffix.lower() == ".json":
+                raise
+    return load_yaml(text)

@@ -1,0 +1,524 @@
+"""One CloudFormation template (as parsed values) -> certificates, endpoints and bindings.
+
+Shared by plain templates, `cdk.out` and the CDK Aspect (which hands in the resolved properties
+of one stack in the same shape), so that the CLI on `cdk.out` and `cdk synth` agree.
+Never judges: it only says which certificate each TLS endpoint uses and what is known about it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from linter.cloudformation.intrinsics import ResourceRef, Scope, Unknown
+from linter.cloudformation.parse import where
+from linter.keys import key_info_from_acm_name
+from linter.mappings import certificate_from_arn
+from linter.model import (
+    Binding,
+    Certificate,
+    Delivery,
+    Endpoint,
+    InputError,
+    KeySource,
+    Location,
+    Model,
+    Pem,
+    Severity,
+    Suppression,
+    Target,
+)
+from linter.options import LoadOptions
+
+ACM = "AWS::CertificateManager::Certificate"
+IAM_CERT = "AWS::IAM::ServerCertificate"
+LISTENER = "AWS::ElasticLoadBalancingV2::Listener"
+LISTENER_CERT = "AWS::ElasticLoadBalancingV2::ListenerCertificate"
+ELBV2 = "AWS::ElasticLoadBalancingV2::LoadBalancer"
+CLB = "AWS::ElasticLoadBalancing::LoadBalancer"
+CLOUDFRONT = "AWS::CloudFront::Distribution"
+APIGW = "AWS::ApiGateway::DomainName"
+APIGW2 = "AWS::ApiGatewayV2::DomainName"
+
+# Resource types this front end reads; the Aspect resolves only these (and their references).
+RELEVANT_TYPES = frozenset(
+    {ACM, IAM_CERT, LISTENER, LISTENER_CERT, ELBV2, CLB, CLOUDFRONT, APIGW, APIGW2}
+)
+
+METADATA_KEY = "certfit"  # resource Metadata: {"certfit": {"suppressions": [...]}}
+CDK_PATH = "aws:cdk:path"
+
+
+@dataclass(frozen=True)
+class TemplateSource:
+    """Where a template came from: `file` for locations (relative to the project root),
+    the stack's environment when known (cdk.out manifests and the Aspect know it)."""
+
+    file: str
+    region: str | None = None
+    account: str | None = None
+    parameters: Mapping[str, str] | None = None  # overrides options.parameters (nested stacks)
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+class _Builder:
+    def __init__(self, template: Mapping[str, Any], source: TemplateSource, options: LoadOptions):
+        self.template = template
+        self.source = source
+        self.options = options
+        self.model = Model()
+        res = template.get("Resources")
+        self.resources: Mapping[str, Any] = res if isinstance(res, Mapping) else {}
+        params = template.get("Parameters")
+        conds = template.get("Conditions")
+        maps = template.get("Mappings")
+        self.scope = Scope(
+            resources=self.resources,
+            parameters=params if isinstance(params, Mapping) else {},
+            conditions=conds if isinstance(conds, Mapping) else {},
+            mappings=maps if isinstance(maps, Mapping) else {},
+            parameter_values=source.parameters
+            if source.parameters is not None
+            else options.parameters,
+            region=source.region,
+            account=source.account,
+        )
+        self.certs: dict[str, Certificate] = {}
+        self.arn_certs: dict[str, Certificate] = {}
+        self.listeners: dict[str, Endpoint] = {}
+
+    # ------------------------------------------------------------------ helpers
+
+    def resource(self, lid: str) -> Mapping[str, Any]:
+        r = self.resources.get(lid)
+        return r if isinstance(r, Mapping) else {}
+
+    def rtype(self, lid: str) -> str:
+        return str(self.resource(lid).get("Type", ""))
+
+    def props(self, lid: str) -> Mapping[str, Any]:
+        p = self.resource(lid).get("Properties")
+        return p if isinstance(p, Mapping) else {}
+
+    def cdk_path(self, lid: str) -> str | None:
+        md = self.resource(lid).get("Metadata")
+        return _str(md.get(CDK_PATH)) if isinstance(md, Mapping) else None
+
+    def address(self, lid: str) -> str:
+        path = self.cdk_path(lid)
+        if path:
+            return path.removesuffix("/Resource").removesuffix("/Default")
+        return lid
+
+    def loc(self, lid: str, *path: str | int) -> Location:
+        """Location of the deepest part of `Resources.lid.Properties.<path>` that exists."""
+        container: Any = self.resources
+        line, col = where(container, lid)
+        node: Any = self.resources.get(lid)
+        keys: list[str | int] = ["Properties", *path] if path else []
+        for key in keys:
+            if (isinstance(node, Mapping) and isinstance(key, str) and key in node) or (
+                isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node)
+            ):
+                line, col = where(node, key) if where(node, key)[0] else (line, col)
+                node = node[key]  # type: ignore[index]
+            else:
+                break
+        return Location(self.source.file, line, col, construct_path=self.cdk_path(lid))
+
+    def value(self, lid: str, *path: str | int) -> Any:
+        """The evaluated value at `Properties.<path>`, None when absent."""
+        node: Any = self.props(lid)
+        for key in path:
+            node = self.scope.evaluate(node)
+            if isinstance(node, Unknown):
+                return node
+            if isinstance(node, Mapping) and isinstance(key, str):
+                node = node.get(key)
+            elif isinstance(node, list) and isinstance(key, int):
+                node = node[key] if 0 <= key < len(node) else None
+            else:
+                return None
+        return self.scope.evaluate(node)
+
+    def included(self, lid: str) -> bool:
+        """False only when the resource's Condition is decided false."""
+        cond = self.resource(lid).get("Condition")
+        return not (isinstance(cond, str) and self.scope.condition(cond) is False)
+
+    # ------------------------------------------------------------------ certificates
+
+    def acm_certificate(self, lid: str) -> Certificate:
+        cert = Certificate(
+            address=self.address(lid),
+            delivery=Delivery.ACM_REQUEST,
+            location=self.loc(lid),
+            region=self.source.region,
+        )
+        algorithm = self.value(lid, "KeyAlgorithm")
+        if algorithm is None:
+            cert.key = key_info_from_acm_name("RSA_2048", KeySource.ACM_DEFAULT)
+        elif isinstance(algorithm, str):
+            cert.key = key_info_from_acm_name(algorithm, KeySource.ACM_KEY_ALGORITHM)
+            if cert.key is None:
+                cert.unknown_reason = f"KeyAlgorithm '{algorithm}' is not one of ACM's names"
+            cert.location = self.loc(lid, "KeyAlgorithm")
+            cert.related.append(self.loc(lid))
+        else:
+            cert.unknown_reason = f"KeyAlgorithm is not known before deploy: {algorithm}"
+        return cert
+
+    def iam_certificate(self, lid: str) -> Certificate:
+        cert = Certificate(
+            address=self.address(lid),
+            delivery=Delivery.IAM,
+            location=self.loc(lid),
+            region=self.source.region,
+        )
+        path = self.value(lid, "Path")
+        cert.iam_path = path if isinstance(path, str) else None
+        missing: list[str] = []
+        for attr, slot in (
+            ("CertificateBody", "certificate_pem"),
+            ("CertificateChain", "chain_pem"),
+            ("PrivateKey", "private_key_pem"),
+        ):
+            text = self.value(lid, attr)
+            if isinstance(text, str) and text.strip():
+                setattr(cert, slot, Pem(text.encode(), self.loc(lid, attr)))
+            elif isinstance(text, Unknown) and attr == "CertificateBody":
+                missing.append(f"{attr}: {text.reason}")
+        if cert.certificate_pem is None:
+            cert.unknown_reason = (
+                "; ".join(missing) if missing else "the server certificate has no CertificateBody"
+            )
+        return cert
+
+    def arn_certificate(self, arn: str, location: Location) -> Certificate:
+        cert = self.arn_certs.get(arn)
+        if cert is None:
+            cert = certificate_from_arn(arn, location, self.options)
+            self.arn_certs[arn] = cert
+            self.model.certificates.append(cert)
+        return cert
+
+    def certificate_ref(
+        self, value: Any, location: Location, what: str
+    ) -> tuple[Certificate | None, str | None]:
+        """The certificate `value` names, or None with the reason it cannot be followed."""
+        if isinstance(value, ResourceRef):
+            cert = self.certs.get(value.logical_id)
+            if cert is not None:
+                return cert, None
+            rtype = self.rtype(value.logical_id) or "unknown type"
+            return None, f"{what} refers to {value} ({rtype}), which is not a certificate"
+        if isinstance(value, Unknown):
+            return None, f"{what}: {value.reason}"
+        if isinstance(value, str) and value:
+            return self.arn_certificate(value, location), None
+        return None, f"{what} is empty"
+
+    def bind(
+        self, endpoint: Endpoint, value: Any, location: Location, what: str, role: str = "default"
+    ) -> None:
+        cert, reason = self.certificate_ref(value, location, what)
+        self.model.bindings.append(
+            Binding(endpoint, cert, location, role=role, unresolved_reason=reason)
+        )
+
+    # ------------------------------------------------------------------ endpoints
+
+    def endpoint(self, lid: str, target: Target | None, reason: str, **kw: Any) -> Endpoint:
+        ep = Endpoint(
+            address=kw.pop("address", self.address(lid)),
+            target=target,
+            location=kw.pop("location", self.loc(lid)),
+            target_reason=reason,
+            **kw,
+        )
+        self.model.endpoints.append(ep)
+        return ep
+
+    def elbv2_listener(self, lid: str) -> None:
+        protocol = self.value(lid, "Protocol")
+        certificates = self.value(lid, "Certificates")
+        protocol = protocol.upper() if isinstance(protocol, str) else protocol
+        if protocol not in ("HTTPS", "TLS") and not certificates:
+            return
+        target, reason = None, "the load balancer's type is not known"
+        lb = self.value(lid, "LoadBalancerArn")
+        if isinstance(lb, ResourceRef) and self.rtype(lb.logical_id) == ELBV2:
+            lb_type = self.scope.evaluate(self.props(lb.logical_id).get("Type", "application"))
+            if lb_type == "application":
+                target, reason = Target.ALB, f"{lb.logical_id} Type application"
+            elif lb_type == "network":
+                target, reason = Target.NLB, f"{lb.logical_id} Type network"
+        if target is None and protocol in ("HTTPS", "TLS"):
+            target = Target.ALB if protocol == "HTTPS" else Target.NLB
+            reason = f"Protocol {protocol}"
+        policy = self.value(lid, "SslPolicy")
+        ep = self.endpoint(
+            lid,
+            target,
+            reason,
+            protocol=protocol if isinstance(protocol, str) else None,
+            ssl_policy=policy if isinstance(policy, str) else None,
+            certificate_required=protocol in ("HTTPS", "TLS"),
+            region=self.source.region,
+        )
+        self.listeners[lid] = ep
+        self.bind_list(ep, lid, "Certificates", certificates, "default")
+
+    def bind_list(self, ep: Endpoint, lid: str, attr: str, items: Any, role: str) -> None:
+        """Bindings for a `Certificates: [{CertificateArn: ...}]` list."""
+        if items is None:
+            return
+        if not isinstance(items, list):
+            reason = items.reason if isinstance(items, Unknown) else "not a list"
+            self.model.bindings.append(
+                Binding(
+                    ep, None, self.loc(lid, attr), role=role, unresolved_reason=f"{attr}: {reason}"
+                )
+            )
+            return
+        for i, item in enumerate(items):
+            arn = item.get("CertificateArn") if isinstance(item, Mapping) else item
+            self.bind(ep, arn, self.loc(lid, attr, i, "CertificateArn"), f"{attr}[{i}]", role)
+
+    def listener_certificate(self, lid: str) -> None:
+        listener = self.value(lid, "ListenerArn")
+        ep = self.listeners.get(listener.logical_id) if isinstance(listener, ResourceRef) else None
+        if ep is None:
+            ep = self.endpoint(
+                lid,
+                None,
+                f"the listener ({listener}) is not defined in this template",
+                certificate_required=False,
+                region=self.source.region,
+            )
+        self.bind_list(ep, lid, "Certificates", self.value(lid, "Certificates"), "additional")
+
+    def classic_lb(self, lid: str) -> None:
+        listeners = self.value(lid, "Listeners")
+        if not isinstance(listeners, list):
+            return
+        policies = self.value(lid, "Policies")
+        by_name: dict[str, Mapping[str, Any]] = {}
+        if isinstance(policies, list):
+            by_name = {
+                str(p.get("PolicyName")): p
+                for p in policies
+                if isinstance(p, Mapping) and p.get("PolicyType") == "SSLNegotiationPolicyType"
+            }
+        for i, lst in enumerate(listeners):
+            if not isinstance(lst, Mapping):
+                continue
+            protocol = str(lst.get("Protocol", "")).upper()
+            if protocol not in ("HTTPS", "SSL") and "SSLCertificateId" not in lst:
+                continue
+            ssl_policy, ciphers = None, None
+            names = lst.get("PolicyNames")
+            for name in names if isinstance(names, list) else []:
+                policy = by_name.get(str(name))
+                if policy is None:
+                    continue
+                attrs = policy.get("Attributes")
+                attrs = attrs if isinstance(attrs, list) else []
+                for a in attrs:
+                    if isinstance(a, Mapping) and a.get("Name") == "Reference-Security-Policy":
+                        ssl_policy = _str(a.get("Value"))
+                enabled = {
+                    str(a.get("Name"))
+                    for a in attrs
+                    if isinstance(a, Mapping)
+                    and str(a.get("Value")).lower() == "true"
+                    and not str(a.get("Name")).startswith(("Protocol-", "Server-Defined"))
+                }
+                if enabled and ssl_policy is None:
+                    ciphers = frozenset(enabled)
+                    ssl_policy = str(name)
+            port = lst.get("LoadBalancerPort", i)
+            ep = self.endpoint(
+                lid,
+                Target.CLB,
+                "AWS::ElasticLoadBalancing::LoadBalancer",
+                address=f"{self.address(lid)} listener {port}",
+                location=self.loc(lid, "Listeners", i),
+                protocol=protocol or None,
+                ssl_policy=ssl_policy,
+                cipher_suites=ciphers,
+                certificate_required=protocol in ("HTTPS", "SSL"),
+                region=self.source.region,
+            )
+            if "SSLCertificateId" in lst:
+                self.bind(
+                    ep,
+                    lst["SSLCertificateId"],
+                    self.loc(lid, "Listeners", i, "SSLCertificateId"),
+                    f"Listeners[{i}].SSLCertificateId",
+                )
+
+    def cloudfront(self, lid: str) -> None:
+        config = self.value(lid, "DistributionConfig")
+        if not isinstance(config, Mapping):
+            return
+        viewer = config.get("ViewerCertificate")
+        viewer = viewer if isinstance(viewer, Mapping) else {}
+        aliases = config.get("Aliases")
+        policy = viewer.get("MinimumProtocolVersion")
+        ep = self.endpoint(
+            lid,
+            Target.CLOUDFRONT,
+            "AWS::CloudFront::Distribution",
+            location=self.loc(lid, "DistributionConfig", "ViewerCertificate"),
+            ssl_policy=policy if isinstance(policy, str) else None,
+            certificate_required=bool(aliases)
+            and viewer.get("CloudFrontDefaultCertificate") is not True,
+        )
+        for attr in ("AcmCertificateArn", "IamCertificateId"):
+            if attr in viewer:
+                self.bind(
+                    ep,
+                    viewer[attr],
+                    self.loc(lid, "DistributionConfig", "ViewerCertificate", attr),
+                    f"ViewerCertificate.{attr}",
+                )
+
+    def apigw_domain(self, lid: str) -> None:
+        types = self.value(lid, "EndpointConfiguration", "Types")
+        regional_arn = self.value(lid, "RegionalCertificateArn")
+        edge_arn = self.value(lid, "CertificateArn")
+        if isinstance(types, list) and types:
+            kind = str(types[0]).upper()
+            reason = f"EndpointConfiguration.Types {kind}"
+        elif regional_arn is not None and edge_arn is None:
+            kind, reason = "REGIONAL", "RegionalCertificateArn is set"
+        else:
+            kind, reason = "EDGE", "edge-optimized (the default endpoint type)"
+        policy = self.value(lid, "SecurityPolicy")
+        regional = kind != "EDGE"
+        ep = self.endpoint(
+            lid,
+            Target.APIGATEWAY_REGIONAL if regional else Target.APIGATEWAY_EDGE,
+            reason,
+            ssl_policy=policy if isinstance(policy, str) else None,
+            region=self.source.region if regional else None,
+        )
+        attr = "RegionalCertificateArn" if regional else "CertificateArn"
+        value = regional_arn if regional else edge_arn
+        if value is not None:
+            self.bind(ep, value, self.loc(lid, attr), attr)
+
+    def apigw2_domain(self, lid: str) -> None:
+        configs = self.value(lid, "DomainNameConfigurations")
+        first = configs[0] if isinstance(configs, list) and configs else {}
+        first = first if isinstance(first, Mapping) else {}
+        policy = first.get("SecurityPolicy")
+        ep = self.endpoint(
+            lid,
+            Target.APIGATEWAY_REGIONAL,
+            "AWS::ApiGatewayV2::DomainName (regional)",
+            ssl_policy=policy if isinstance(policy, str) else None,
+            region=self.source.region,
+        )
+        if isinstance(configs, Unknown):
+            self.bind(
+                ep, configs, self.loc(lid, "DomainNameConfigurations"), "DomainNameConfigurations"
+            )
+        if "CertificateArn" in first:
+            self.bind(
+                ep,
+                first["CertificateArn"],
+                self.loc(lid, "DomainNameConfigurations", 0, "CertificateArn"),
+                "DomainNameConfigurations[0].CertificateArn",
+            )
+
+    # ------------------------------------------------------------------ suppressions
+
+    def suppressions(self, md: Any, lid: str | None) -> None:
+        """`Metadata.certfit.suppressions` of a resource (CDK: applies to `scope`, the construct
+        `CertFitChecks.suppress` was called on) or of the template (applies to the file)."""
+        entry = md.get(METADATA_KEY) if isinstance(md, Mapping) else None
+        items = entry.get("suppressions") if isinstance(entry, Mapping) else None
+        if not isinstance(items, list):
+            return
+        own_path = self.cdk_path(lid) if lid else None
+        location = Location(self.source.file, *where(md, METADATA_KEY), construct_path=own_path)
+        for item in items:
+            rule = item.get("rule") if isinstance(item, Mapping) else None
+            reason = item.get("reason") if isinstance(item, Mapping) else None
+            scope = (_str(item.get("scope")) if isinstance(item, Mapping) else None) or own_path
+            if not isinstance(rule, str) or not isinstance(reason, str) or not reason.strip():
+                self.model.errors.append(
+                    InputError(
+                        "invalid suppression",
+                        f"{METADATA_KEY} suppressions need a rule and a non-empty reason",
+                        location,
+                    )
+                )
+                continue
+            if lid is not None and scope is None:
+                self.model.errors.append(
+                    InputError(
+                        "suppression ignored",
+                        f"resource {lid} has a certfit suppression but no {CDK_PATH}; put it "
+                        "in the template's Metadata to apply it to the whole file",
+                        location,
+                        Severity.WARNING,
+                    )
+                )
+                continue
+            sup = Suppression(
+                rules=frozenset(r.strip() for r in rule.split(",")),
+                reason=reason,
+                location=location,
+                construct_path=scope,
+                file=None if scope else self.source.file,
+            )
+            if not any(
+                (s.rules, s.reason, s.construct_path, s.file)
+                == (sup.rules, sup.reason, sup.construct_path, sup.file)
+                for s in self.model.suppressions
+            ):
+                self.model.suppressions.append(sup)
+
+    # ------------------------------------------------------------------ run
+
+    def build(self) -> Model:
+        lids = [lid for lid in self.resources if self.included(lid)]
+        for lid in lids:
+            rtype = self.rtype(lid)
+            if rtype == ACM:
+                self.certs[lid] = self.acm_certificate(lid)
+            elif rtype == IAM_CERT:
+                self.certs[lid] = self.iam_certificate(lid)
+        self.model.certificates.extend(self.certs.values())
+        handlers = {
+            LISTENER: self.elbv2_listener,
+            CLB: self.classic_lb,
+            CLOUDFRONT: self.cloudfront,
+            APIGW: self.apigw_domain,
+            APIGW2: self.apigw2_domain,
+        }
+        for lid in lids:
+            handler = handlers.get(self.rtype(lid))
+            if handler:
+                handler(lid)
+        for lid in lids:
+            if self.rtype(lid) == LISTENER_CERT:
+                self.listener_certificate(lid)
+        self.suppressions(self.template.get("Metadata"), None)
+        for lid in lids:
+            self.suppressions(self.resource(lid).get("Metadata"), lid)
+        return self.model
+
+
+def model_from_template(
+    template: Mapping[str, Any], source: TemplateSource, options: LoadOptions
+) -> Model:
+    """The Model for one parsed (or CDK-resolved) template."""
+    return _Builder(template, source, options).build()
