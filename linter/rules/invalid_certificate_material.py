@@ -34,13 +34,15 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         insp = ctx.inspection(cert)
         if insp is None:
             continue
-        service = "ACM" if cert.delivery == Delivery.ACM_IMPORT else "IAM"
-        if cert.delivery not in (Delivery.ACM_IMPORT, Delivery.IAM):
-            service = "ACM and IAM"
         for p in insp.problems:
+            service = {Delivery.ACM_IMPORT: "ACM", Delivery.IAM: "IAM"}.get(
+                cert.delivery, "ACM and IAM"
+            )
             if p.acm_only and cert.delivery == Delivery.IAM:
                 continue
             severity = Severity.WARNING if p.severity_hint == "warning" else SEVERITY
+            if p.acm_only:
+                service = "ACM"
             yield Finding(
                 rule=NAME,
                 severity=severity,
