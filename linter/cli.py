@@ -1,0 +1,339 @@
+"""`certfit`: the command line, shaped like tflint's so it drops into the same pipelines.
+
+Imports here are kept to the standard library and the small shared modules: front ends, the
+engine and the reporters load only when a run needs them, so `certfit --version` is instant
+and the CLI never imports aws-cdk-lib or boto3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, NoReturn
+
+from linter import __version__
+
+if TYPE_CHECKING:
+    from linter.config import Config
+    from linter.report import Report
+
+FORMATS = ("default", "compact", "json", "checkstyle", "junit", "sarif", "github")
+SEVERITIES = ("error", "warning", "notice")
+
+EXAMPLES = """\
+examples:
+  certfit                                  lint the Terraform root module here
+  certfit --recursive                      every root module below here
+  certfit infra/prod --var-file prod.tfvars
+  certfit plan.json                        a plan from `terraform show -json plan.out`
+  certfit cdk.out                          every stack of a synthesised CDK app
+  certfit template.yaml --parameter Env=prod
+  certfit --as-of 2020-04-13               judge as AWS stood on that date
+  certfit -f sarif > certfit.sarif         for GitHub code scanning
+  certfit inspect cert.pem                 what AWS would say about one certificate
+
+exit status: 0 no issues, 1 an input error, 2 issues found, 3 both (--force: always 0).
+Notices (e.g. unresolved_certificate) do not fail unless --minimum-failure-severity=notice
+or --fail-on-unresolved. Configuration: .certfit.hcl (see --config).
+Docs: https://github.com/certfit/certfit#readme
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on a usage error, which tflint's users read as "issues found"."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: error: {message}\n")
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    key, _, value = text.partition("=")
+    if not key.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return key.strip(), value
+
+
+def _as_of(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2020-04-13, got {text!r}") from None
+
+
+def _severity(text: str) -> str:
+    text = text.lower()
+    text = "notice" if text == "info" else text  # tflint spells it info
+    if text not in SEVERITIES:
+        raise argparse.ArgumentTypeError(f"expected one of {', '.join(SEVERITIES)}")
+    return text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="certfit",
+        description=(
+            "Catch TLS certificates that AWS load balancers, CloudFront or API Gateway "
+            "cannot use, before deploy. Reads Terraform, plan JSON, CloudFormation and cdk.out."
+        ),
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH", help="module directories, files or cdk.out (default .)"
+    )
+    p.add_argument("--version", action="store_true", help="print the version and exit")
+    p.add_argument("-f", "--format", choices=FORMATS, help="output format (default: default)")
+    p.add_argument("-c", "--config", metavar="FILE", help="config file (default .certfit.hcl)")
+    p.add_argument("--chdir", metavar="DIR", help="switch to DIR before doing anything")
+    p.add_argument("--recursive", action="store_true", help="lint every root module below")
+    p.add_argument(
+        "--root", metavar="DIR", help="project root: nothing outside it is read (default: git top)"
+    )
+    p.add_argument(
+        "--var",
+        action="append",
+        type=_key_value,
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a Terraform variable",
+    )
+    p.add_argument("--var-file", action="append", default=[], metavar="FILE", help="a .tfvars file")
+    p.add_argument(
+        "--parameter",
+        action="append",
+        type=_key_value,
+        default=[],
+        metavar="KEY=VALUE",
+        help="set a CloudFormation parameter",
+    )
+    p.add_argument(
+        "--call-module-type",
+        choices=("all", "local", "none"),
+        help="module calls to follow (default local; all = also .terraform/modules)",
+    )
+    p.add_argument("--as-of", type=_as_of, metavar="DATE", help="judge as AWS stood on DATE")
+    p.add_argument("--expiry-days", type=int, metavar="N", help="expiry warning window (30)")
+    p.add_argument("--no-cache", action="store_true", help="do not use the parse cache")
+    p.add_argument(
+        "--minimum-failure-severity",
+        type=_severity,
+        metavar="{error,warning,notice}",
+        help="lowest severity that fails the run (default warning)",
+    )
+    p.add_argument(
+        "--fail-on-unresolved",
+        action="store_true",
+        help="certificates that cannot be resolved fail the run (as errors)",
+    )
+    p.add_argument("--force", action="store_true", help="exit 0 even when issues are found")
+    p.add_argument("--no-color", action="store_true", help="no colour in the default format")
+    return p
+
+
+def _inspect(argv: Sequence[str]) -> int:
+    try:
+        from linter import inspect_cmd
+    except ImportError as exc:
+        print(f"certfit inspect: unavailable in this installation ({exc})", file=sys.stderr)
+        return 1
+    parser = _Parser(prog="certfit inspect", formatter_class=argparse.RawDescriptionHelpFormatter)
+    inspect_cmd.configure_parser(parser)
+    args = parser.parse_args(list(argv))
+    return int(inspect_cmd.run(args))
+
+
+def cache_dir(environ: dict[str, str] | os._Environ[str]) -> Path:
+    if environ.get("CERTFIT_CACHE_DIR"):
+        return Path(environ["CERTFIT_CACHE_DIR"])
+    base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "certfit"
+
+
+def git_top(start: Path) -> Path | None:
+    """The repository holding `start` (only the existence of `.git` is checked)."""
+    for candidate in (start, *start.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+class _Progress:
+    """A progress line on a terminal, shown only once a run has taken a second."""
+
+    def __init__(self, stream: IO[str], enabled: bool) -> None:
+        self.stream = stream
+        self.enabled = enabled
+        self.text = "starting"
+        self.shown = False
+        self.start = time.monotonic()
+        self.lock = threading.Lock()
+        self.timer: threading.Timer | None = None
+        if enabled:
+            self._schedule(1.0)
+
+    def _schedule(self, delay: float) -> None:
+        self.timer = threading.Timer(delay, self._tick)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _tick(self) -> None:
+        with self.lock:
+            if not self.enabled:
+                return
+            elapsed = time.monotonic() - self.start
+            self.stream.write(f"\r\x1b[Kcertfit: {self.text} ({elapsed:.0f}s)")
+            self.stream.flush()
+            self.shown = True
+        self._schedule(0.5)
+
+    def __call__(self, text: str) -> None:
+        self.text = text
+
+    def stop(self) -> None:
+        with self.lock:
+            self.enabled = False
+            if self.timer is not None:
+                self.timer.cancel()
+            if self.shown:
+                self.stream.write("\r\x1b[K")
+                self.stream.flush()
+
+
+def _use_color(args: argparse.Namespace, environ: Any) -> bool:
+    if args.no_color or environ.get("NO_COLOR") or environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
+
+
+def _relative_config_paths(config: Config, reader: Any) -> None:
+    """Config paths were resolved against the config file; findings speak root-relative."""
+    from dataclasses import replace
+
+    for arn, mapping in list(config.certificate_mappings.items()):
+        if mapping.pem_file:
+            config.certificate_mappings[arn] = replace(
+                mapping, pem_file=reader.relative(mapping.pem_file)
+            )
+    config.suppressions = [
+        replace(s, file=reader.relative(s.file)) if s.file else s for s in config.suppressions
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "inspect":
+        return _inspect(argv[1:])
+    args = build_parser().parse_args(argv)
+    if args.version:
+        print(f"certfit {__version__}")
+        return 0
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print("certfit: interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    environ = os.environ
+    if args.chdir:
+        try:
+            os.chdir(args.chdir)
+        except OSError as exc:
+            print(f"certfit: error: --chdir {args.chdir}: {exc.strerror}", file=sys.stderr)
+            return 1
+    cwd = Path.cwd()
+
+    from linter.config import load_config
+    from linter.lint import LintRequest, exit_code, known_rules, lint
+    from linter.model import Severity
+    from linter.options import LoadOptions
+    from linter.reporters import render
+    from linter.safe_files import SafeReader
+
+    config = load_config(args.config, cwd, environ, known_rules())
+    fmt = args.format or config.format or "default"
+    explicit_format = bool(args.format or config.format)
+
+    root = Path(args.root).resolve() if args.root else config.root or git_top(cwd) or cwd
+    reader = SafeReader(root)
+    _relative_config_paths(config, reader)
+
+    variables = {**config.variables, **dict(args.var)}
+    var_files = [*config.var_files, *(cwd / v for v in args.var_file)]
+    options = LoadOptions(
+        reader=reader,
+        variables=variables,
+        var_files=var_files,
+        parameters=dict(args.parameter),
+        call_module_type=args.call_module_type or config.call_module_type or "local",
+        cache_dir=None if args.no_cache else cache_dir(environ),
+        certificate_mappings=config.certificate_mappings,
+        environ=dict(environ),
+    )
+    fail_on_unresolved = args.fail_on_unresolved or bool(config.fail_on_unresolved)
+    request = LintRequest(
+        paths=[(cwd / p) for p in (args.paths or ["."])],
+        options=options,
+        config=config,
+        recursive=args.recursive,
+        as_of=args.as_of or config.as_of,
+        expiry_days=args.expiry_days
+        if args.expiry_days is not None
+        else (config.expiry_days if config.expiry_days is not None else 30),
+        fail_on_unresolved=fail_on_unresolved,
+    )
+
+    progress = _Progress(sys.stderr, enabled=fmt == "default" and sys.stderr.isatty())
+    try:
+        report = lint(request, progress)
+    finally:
+        progress.stop()
+
+    in_actions = environ.get("GITHUB_ACTIONS") == "true"
+    out = sys.stdout
+    out.write(render(report, fmt, root=str(root), color=_use_color(args, environ)))
+    if fmt == "checkstyle" and report.errors:
+        from linter.reporters._common import error_text
+
+        for err in report.errors:  # tflint prints input errors beside checkstyle on stderr
+            print(f"Error: {error_text(err)}", file=sys.stderr)
+    if fmt == "github" or (in_actions and not explicit_format):
+        if fmt != "github":
+            out.write(render(report, "github", root=str(root)))
+        _append_step_summary(report, str(root), environ)
+    out.flush()
+
+    minimum = Severity(args.minimum_failure_severity or _config_minimum(config))
+    force = args.force or bool(config.force)
+    return exit_code(report, minimum, force)
+
+
+def _config_minimum(config: Config) -> str:
+    return config.minimum_failure_severity.value if config.minimum_failure_severity else "warning"
+
+
+def _append_step_summary(report: Report, root: str, environ: Any) -> None:
+    path = environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return
+    from linter.reporters.github import step_summary
+
+    try:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(step_summary(report, root=root))
+    except OSError as exc:
+        print(f"certfit: cannot write the job summary to {path}: {exc}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
