@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.certfit-installed
+NODE_STAMP := node_modules/.certfit-installed
 
 .PHONY: demo test lint bench venv clean
 
@@ -14,11 +15,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev,cdk]'
 	touch $(STAMP)
 
+# The pinned npm aws-cdk CLI, for the tests that run the real `cdk synth`.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 demo: $(STAMP)
 	$(PY) -m fixtures.generate
 	$(VENV)/bin/certfit fixtures/demo || test $$? -eq 2
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest
 
 lint: $(STAMP)
