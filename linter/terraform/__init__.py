@@ -1,0 +1,79 @@
+"""Terraform front end: a root module directory (and the modules it calls) to the shared model.
+
+Work grows with what is relevant, not with the size of the tree: each file is scanned cheaply
+for its top-level blocks, and only the blocks a certificate or a binding reaches go through
+python-hcl2 (see scanner.py, blocks.py). The parse-work figure of the last load is kept in
+`last_stats` and on the returned model as `model.parse_stats`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from linter.model import InputError, Model
+from linter.options import LoadOptions
+from linter.terraform.blocks import ParseStats
+from linter.terraform.extract import Extractor
+from linter.terraform.modules import Loader, ModuleInstance
+from linter.terraform.variables import root_values
+
+__all__ = ["ParseStats", "find_root_modules", "last_stats", "load_terraform"]
+
+last_stats = ParseStats()
+total_stats = ParseStats()  # summed over every load in this process (for --recursive runs)
+
+_SKIP_DIRS = {".terraform", ".git", "node_modules", ".venv", "cdk.out", "__pycache__"}
+_MODULE_SOURCE = re.compile(
+    r'^module[ \t]+"[^"]*"[ \t]*\{.*?^[ \t]*source[ \t]*=[ \t]*"(\.{1,2}/[^"]*)"', re.M | re.S
+)
+
+
+def load_terraform(directory: Path, options: LoadOptions) -> Model:
+    """Read one root module directory into a Model (errors included, never raised)."""
+    global last_stats
+    directory = Path(directory)
+    loader = Loader(options, directory)
+    if not directory.is_dir():
+        model = Model()
+        model.errors.append(InputError("not a directory", f"{directory} is not a directory", None))
+        return model
+    root_dir = loader.dir(directory)
+    root = ModuleInstance(loader, root_dir, "", ())
+    root.root_values = root_values(root, loader)
+    extractor = Extractor(loader)
+    extractor.walk(root)
+    model = extractor.model
+    model.errors.extend(loader.errors)
+    last_stats = loader.stats
+    total_stats.add(loader.stats)
+    model.parse_stats = loader.stats  # type: ignore[attr-defined]
+    return model
+
+
+def _tf_dirs(directory: Path) -> list[Path]:
+    out: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(directory):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
+        if any(f.endswith(".tf") for f in filenames):
+            out.append(Path(dirpath))
+    return out
+
+
+def find_root_modules(directory: Path) -> list[Path]:
+    """Directories holding .tf files that are not only called as local modules by others
+    (tflint's --recursive). A directory nobody calls is a root module."""
+    dirs = _tf_dirs(Path(directory))
+    called: set[Path] = set()
+    for d in dirs:
+        for f in sorted(d.glob("*.tf")):
+            try:
+                text = f.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            if "module" not in text:
+                continue
+            for m in _MODULE_SOURCE.finditer(text):
+                called.add(Path(os.path.normpath(d / m.group(1))))
+    return [d for d in dirs if Path(os.path.normpath(d)) not in called]

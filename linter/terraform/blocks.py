@@ -1,0 +1,182 @@
+"""Parse one top-level block with python-hcl2, on demand, through a content-keyed cache.
+
+python-hcl2 is the slow part of reading Terraform (a Lark grammar, ~0.07 MB/s), so it only ever
+sees the text of a block that a certificate or a binding needs. What it gives back is reduced to
+a small structure: attribute names with their source text and positions, and nested blocks. The
+expressions themselves are evaluated by `expressions.py` from that source text, which keeps the
+exact quoting, heredocs and positions.
+
+The cache is keyed by the block's text; a block whose text holds private key material is never
+written to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from linter.terraform.scanner import TopBlock
+
+CACHE_FORMAT = "certfit-tf-block-1"
+
+
+@dataclass
+class ParseStats:
+    """Parse work: bytes handed to python-hcl2 against bytes in the tree. Read by benchmarks."""
+
+    bytes_in_tree: int = 0
+    bytes_parsed: int = 0  # given to python-hcl2 (cache misses only)
+    bytes_from_cache: int = 0
+    files_read: int = 0
+    files_scanned: int = 0
+    blocks_parsed: int = 0
+    cache_hits: int = 0
+
+    @property
+    def parse_ratio(self) -> float:
+        return self.bytes_parsed / self.bytes_in_tree if self.bytes_in_tree else 0.0
+
+    def add(self, other: ParseStats) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Attr:
+    name: str
+    expr: str  # the expression's source text
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass
+class Block:
+    type: str
+    labels: tuple[str, ...]
+    line: int
+    column: int
+    attrs: dict[str, Attr] = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+
+    def block(self, type_: str) -> Block | None:
+        return next((b for b in self.blocks if b.type == type_), None)
+
+    def all(self, type_: str) -> list[Block]:
+        return [b for b in self.blocks if b.type == type_]
+
+
+class BlockParseError(Exception):
+    """python-hcl2 refused the block. Carries a position, never the offending text (it might
+    be key material)."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+def _expr_text(text: str, start: int, end: int) -> str:
+    src = text[start:end]
+    eq = src.index("=")
+    return src[eq + 1 :].strip()
+
+
+def _convert(view: Any, text: str, labels: tuple[str, ...], type_: str) -> Block:
+    meta = view.raw._meta
+    blk = Block(type_, labels, meta.line, meta.column)
+    for a in view.attributes():
+        m = a.raw._meta
+        blk.attrs[a.name] = Attr(
+            a.name,
+            _expr_text(text, m.start_pos, m.end_pos),
+            m.line,
+            m.column,
+            m.end_line,
+            m.end_column,
+        )
+    for b in view.blocks():
+        labs = tuple(str(x) for x in b.labels)
+        blk.blocks.append(_convert(b, text, labs[1:], labs[0]))
+    return blk
+
+
+def _to_json(b: Block) -> Any:
+    return [
+        b.type,
+        list(b.labels),
+        b.line,
+        b.column,
+        [[a.name, a.expr, a.line, a.column, a.end_line, a.end_column] for a in b.attrs.values()],
+        [_to_json(c) for c in b.blocks],
+    ]
+
+
+def _from_json(d: Any, dl: int, first_col: int) -> Block:
+    def col(line: int, c: int) -> int:
+        return c + first_col if line == 1 else c
+
+    t, labels, line, column, attrs, blocks = d
+    b = Block(t, tuple(labels), line + dl, col(line, column))
+    for name, expr, ln, c, el, ec in attrs:
+        b.attrs[name] = Attr(name, expr, ln + dl, col(ln, c), el + dl, col(el, ec))
+    b.blocks = [_from_json(c, dl, first_col) for c in blocks]
+    return b
+
+
+def _parse_text(text: str) -> Block:
+    from hcl2.query.body import DocumentView  # imported late: costly, and often not needed
+
+    try:
+        doc = DocumentView.parse(text)
+    except RuntimeError as e:  # python-hcl2 raises bare RuntimeError on duplicates
+        raise BlockParseError(f"invalid block: {type(e).__name__}", 1, 0) from None
+    except Exception as e:
+        line = int(getattr(e, "line", 1) or 1)
+        col = int(getattr(e, "column", 0) or 0)
+        raise BlockParseError("syntax error", max(line, 1), max(col, 0)) from None
+    views = list(doc.blocks())
+    if len(views) != 1:
+        raise BlockParseError("expected one block", 1, 0)
+    v: Any = views[0]
+    labs = tuple(str(x) for x in v.labels)
+    return _convert(v, text, labs[1:], labs[0])
+
+
+def parse_block(top: TopBlock, cache_dir: Path | None, stats: ParseStats) -> Block:
+    """The parsed structure of `top`, with lines and columns of the file."""
+    text = top.text
+    secret = "PRIVATE KEY" in text
+    path: Path | None = None
+    if cache_dir is not None and not secret:
+        key = hashlib.sha256(f"{CACHE_FORMAT}\0{text}".encode()).hexdigest()
+        path = cache_dir / key[:2] / f"{key}.json"
+        try:
+            data = json.loads(path.read_text())
+            stats.cache_hits += 1
+            stats.bytes_from_cache += len(text)
+            return _from_json(data, top.line - 1, top.column - 1)
+        except (OSError, ValueError):
+            pass
+    stats.blocks_parsed += 1
+    stats.bytes_parsed += len(text.encode())
+    try:
+        rel = _parse_text(text)
+    except BlockParseError as e:
+        col = e.column + top.column - 1 if e.line == 1 and e.column else e.column
+        raise BlockParseError(str(e), e.line + top.line - 1, col) from None
+    data = _to_json(rel)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(data))
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only or full cache never stops a run
+    return _from_json(data, top.line - 1, top.column - 1)

@@ -1,0 +1,383 @@
+"""Parse HCL expressions (the source text of one attribute) into a small tuple tree.
+
+python-hcl2 hands expressions back as re-serialised strings; parsing the original source text
+here keeps heredocs, escapes and template parts exact, and lets the evaluator decide what is
+known. The tree is plain tuples:
+
+    ("lit", value)                       number, bool, null
+    ("tmpl", parts)                      str parts and expression trees; ("directive",) parts
+    ("name", ident)                      a root name: var, local, aws_lb, each, ...
+    ("attr", obj, name) / ("index", obj, key)
+    ("splat", obj, ops)                  ops: ("attr", name) / ("index", key) for each element
+    ("call", name, args, expand_last)
+    ("unop", op, x) / ("binop", op, a, b) / ("cond", c, a, b)
+    ("tuple", items) / ("object", [(key, value)])
+    ("for", kind, key_var, value_var, collection, key, value, cond, group)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+Node = tuple[Any, ...]
+
+
+class ExprError(Exception):
+    """The expression could not be parsed; `offset` is into the expression text."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
+_TOKEN = re.compile(
+    r"(?P<ws>(?:[ \t\r\n]+|#[^\n]*|//[^\n]*|/\*.*?\*/)+)"
+    r"|(?P<heredoc><<(-?)([A-Za-z_][\w-]*)[ \t]*\r?\n)"
+    r"|(?P<num>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)"
+    r'|(?P<str>")'
+    r"|(?P<ident>[A-Za-z_][\w-]*)"
+    r"|(?P<op>\.\.\.|==|!=|<=|>=|&&|\|\||=>|\[\*\]|[-+*/%<>!?:.,=\[\](){}~])",
+    re.S,
+)
+
+_BINARY = {
+    "||": 1,
+    "&&": 2,
+    "==": 3,
+    "!=": 3,
+    "<": 4,
+    ">": 4,
+    "<=": 4,
+    ">=": 4,
+    "+": 5,
+    "-": 5,
+    "*": 6,
+    "/": 6,
+    "%": 6,
+}
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self._peeked: tuple[str, str, int, int, re.Match[str]] | None = None
+
+    # -- tokens -----------------------------------------------------------------------------
+    def peek(self) -> tuple[str, str, int, int, re.Match[str] | None]:
+        if self._peeked is None:
+            pos = self.pos
+            while True:
+                if pos >= len(self.text):
+                    return ("eof", "", pos, pos, None)
+                m = _TOKEN.match(self.text, pos)
+                if m is None:
+                    raise ExprError(f"unexpected character {self.text[pos]!r}", pos)
+                if m.lastgroup == "ws":
+                    pos = m.end()
+                    continue
+                kind = m.lastgroup or "op"
+                self._peeked = (kind, m.group(kind), m.start(), m.end(), m)
+                break
+        return self._peeked
+
+    def take(self) -> tuple[str, str, int, int, re.Match[str] | None]:
+        tok = self.peek()
+        self._peeked = None
+        self.pos = tok[3]
+        return tok
+
+    def expect(self, value: str) -> None:
+        tok = self.take()
+        if tok[1] != value or tok[0] not in ("op", "ident"):
+            raise ExprError(f"expected {value!r}", tok[2])
+
+    def at(self, value: str) -> bool:
+        tok = self.peek()
+        return tok[0] == "op" and tok[1] == value
+
+    # -- expressions --------------------------------------------------------------------------
+    def expr(self) -> Node:
+        cond = self.binary(1)
+        if self.at("?"):
+            self.take()
+            a = self.expr()
+            self.expect(":")
+            b = self.expr()
+            return ("cond", cond, a, b)
+        return cond
+
+    def binary(self, min_prec: int) -> Node:
+        left = self.unary()
+        while True:
+            tok = self.peek()
+            prec = _BINARY.get(tok[1]) if tok[0] == "op" else None
+            if prec is None or prec < min_prec:
+                return left
+            self.take()
+            right = self.binary(prec + 1)
+            left = ("binop", tok[1], left, right)
+
+    def unary(self) -> Node:
+        if self.at("!") or self.at("-"):
+            op = self.take()[1]
+            return ("unop", op, self.unary())
+        return self.postfix(self.primary())
+
+    def postfix(self, node: Node) -> Node:
+        while True:
+            if self.at("."):
+                self.take()
+                tok = self.take()
+                if tok[1] == "*":
+                    return ("splat", node, self.splat_ops())
+                if tok[0] == "ident":
+                    node = ("attr", node, tok[1])
+                elif tok[0] == "num":
+                    node = ("index", node, ("lit", int(tok[1])))
+                else:
+                    raise ExprError("expected an attribute name", tok[2])
+            elif self.at("[*]"):
+                self.take()
+                return ("splat", node, self.splat_ops())
+            elif self.at("["):
+                self.take()
+                if self.at("*"):
+                    self.take()
+                    self.expect("]")
+                    return ("splat", node, self.splat_ops())
+                key = self.expr()
+                self.expect("]")
+                node = ("index", node, key)
+            else:
+                return node
+
+    def splat_ops(self) -> list[Node]:
+        ops: list[Node] = []
+        while True:
+            if self.at("."):
+                self.take()
+                tok = self.take()
+                if tok[0] == "ident":
+                    ops.append(("attr", tok[1]))
+                elif tok[0] == "num":
+                    ops.append(("index", ("lit", int(tok[1]))))
+                else:
+                    raise ExprError("expected an attribute name", tok[2])
+            elif self.at("[") and not self.at("[*]"):
+                self.take()
+                key = self.expr()
+                self.expect("]")
+                ops.append(("index", key))
+            else:
+                return ops
+
+    def primary(self) -> Node:
+        kind, value, start, end, m = self.take()
+        if kind == "num":
+            return ("lit", float(value) if any(c in value for c in ".eE") else int(value))
+        if kind == "str":
+            parts, self.pos = parse_template(self.text, end, quoted=True)
+            self._peeked = None
+            return ("tmpl", parts)
+        if kind == "heredoc":
+            assert m is not None
+            return self.heredoc(m)
+        if kind == "ident":
+            if value in ("true", "false"):
+                return ("lit", value == "true")
+            if value == "null":
+                return ("lit", None)
+            if self.at("("):
+                return self.call(value)
+            return ("name", value)
+        if value == "(":
+            node = self.expr()
+            self.expect(")")
+            return node
+        if value == "[":
+            return self.tuple_()
+        if value == "{":
+            return self.object_()
+        raise ExprError(f"unexpected {value or 'end of expression'!r}", start)
+
+    def heredoc(self, m: re.Match[str]) -> Node:
+        strip, marker = m.group(3) == "-", m.group(4)
+        close = re.compile(r"^[ \t]*" + re.escape(marker) + r"[ \t]*$", re.M).search(
+            self.text, m.end()
+        )
+        if close is None:
+            raise ExprError(f"heredoc {marker} is never closed", m.start())
+        body = self.text[m.end() : close.start()]
+        self.pos = close.end()
+        self._peeked = None
+        if strip:
+            lines = body.split("\n")
+            indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines if ln.strip()]
+            cut = min(indents) if indents else 0
+            body = "\n".join(ln[cut:] for ln in lines)
+        parts, _ = parse_template(body, 0, quoted=False)
+        return ("tmpl", parts)
+
+    def call(self, name: str) -> Node:
+        self.expect("(")
+        args: list[Node] = []
+        expand = False
+        while not self.at(")"):
+            args.append(self.expr())
+            if self.at("..."):
+                self.take()
+                expand = True
+            if self.at(","):
+                self.take()
+            elif not self.at(")"):
+                raise ExprError("expected ',' or ')'", self.peek()[2])
+        self.take()
+        if "::" in name:
+            pass
+        return ("call", name, args, expand)
+
+    def is_for(self) -> bool:
+        tok = self.peek()
+        if tok[0] != "ident" or tok[1] != "for":
+            return False
+        m = re.compile(r"[ \t\r\n]*[A-Za-z_]").match(self.text, tok[3])
+        return m is not None
+
+    def for_(self, kind: str) -> Node:
+        self.expect("for")
+        first = self.take()
+        key_var, val_var = None, first[1]
+        if self.at(","):
+            self.take()
+            key_var, val_var = first[1], self.take()[1]
+        self.expect("in")
+        coll = self.expr()
+        self.expect(":")
+        key = None
+        if kind == "object":
+            key = self.expr()
+            self.expect("=>")
+        value = self.expr()
+        group = False
+        if self.at("..."):
+            self.take()
+            group = True
+        cond = None
+        if self.peek()[0] == "ident" and self.peek()[1] == "if":
+            self.take()
+            cond = self.expr()
+        self.expect("]" if kind == "tuple" else "}")
+        return ("for", kind, key_var, val_var, coll, key, value, cond, group)
+
+    def tuple_(self) -> Node:
+        if self.is_for():
+            return self.for_("tuple")
+        items: list[Node] = []
+        while not self.at("]"):
+            items.append(self.expr())
+            if self.at(","):
+                self.take()
+            elif not self.at("]"):
+                raise ExprError("expected ',' or ']'", self.peek()[2])
+        self.take()
+        return ("tuple", items)
+
+    def object_(self) -> Node:
+        if self.is_for():
+            return self.for_("object")
+        items: list[tuple[Node, Node]] = []
+        while not self.at("}"):
+            tok = self.peek()
+            if tok[0] == "ident":
+                nxt = _TOKEN.match(self.text, tok[3])
+                while nxt is not None and nxt.lastgroup == "ws":
+                    nxt = _TOKEN.match(self.text, nxt.end())
+                if nxt is not None and nxt.group() in ("=", ":"):
+                    self.take()
+                    key: Node = ("tmpl", [tok[1]])
+                else:
+                    key = self.expr()
+            else:
+                key = self.expr()
+            if not (self.at("=") or self.at(":")):
+                raise ExprError("expected '=' or ':'", self.peek()[2])
+            self.take()
+            items.append((key, self.expr()))
+            if self.at(","):
+                self.take()
+        self.take()
+        return ("object", items)
+
+
+def parse_template(text: str, pos: int, quoted: bool) -> tuple[list[Any], int]:
+    """Parts of a template starting at `pos` (after the opening quote when `quoted`)."""
+    parts: list[Any] = []
+    buf: list[str] = []
+    n = len(text)
+    while pos < n:
+        c = text[pos]
+        if quoted and c == '"':
+            break
+        if quoted and c == "\\" and pos + 1 < n:
+            e = text[pos + 1]
+            if e in _ESCAPES:
+                buf.append(_ESCAPES[e])
+                pos += 2
+            elif e == "u" and pos + 6 <= n:
+                buf.append(chr(int(text[pos + 2 : pos + 6], 16)))
+                pos += 6
+            elif e == "U" and pos + 10 <= n:
+                buf.append(chr(int(text[pos + 2 : pos + 10], 16)))
+                pos += 10
+            else:
+                raise ExprError(f"invalid escape \\{e}", pos)
+            continue
+        if c in "$%" and text.startswith("{", pos + 1):
+            if pos > 0 and text[pos - 1] == c and buf and buf[-1].endswith(c):
+                buf[-1] = buf[-1][:-1]  # $${ and %%{ are literal
+                buf.append(c + "{")
+                pos += 2
+                continue
+            if buf:
+                parts.append("".join(buf))
+                buf = []
+            p = _Parser(text)
+            p.pos = pos + 2
+            if p.at("~"):
+                p.take()
+            if c == "$":
+                node = p.expr()
+                if p.at("~"):
+                    p.take()
+                p.expect("}")
+                parts.append(node)
+                pos = p.pos
+            else:
+                from linter.terraform.scanner import _skip_nested
+
+                pos = _skip_nested(text, pos + 2, "}")
+                parts.append(("directive",))
+            continue
+        if quoted and c == "\n":
+            raise ExprError("newline in a quoted string", pos)
+        buf.append(c)
+        pos += 1
+    else:
+        if quoted:
+            raise ExprError("unterminated string", pos)
+    if buf:
+        parts.append("".join(buf))
+    return parts, pos + 1 if quoted else pos
+
+
+def parse_expression(text: str) -> Node:
+    """The tree of one expression; raises ExprError."""
+    p = _Parser(text)
+    node = p.expr()
+    tok = p.peek()
+    if tok[0] != "eof":
+        raise ExprError(f"unexpected {tok[1]!r} after the expression", tok[2])
+    return node

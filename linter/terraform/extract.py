@@ -1,0 +1,531 @@
+"""Turn resource instances into the shared model: certificates, endpoints and bindings.
+
+This is where Terraform's resource types are understood. Nothing here judges: a key that is
+known becomes a KeyInfo (or PEM bytes for the engine to inspect), what is not known becomes an
+`unknown_reason` or an `unresolved_reason` that says how to make it known.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from linter.keys import key_info_from_acm_name, key_info_from_tls_private_key
+from linter.mappings import certificate_from_arn
+from linter.model import (
+    Binding,
+    Certificate,
+    Delivery,
+    Endpoint,
+    KeySource,
+    Location,
+    MaterialProblem,
+    Model,
+    Pem,
+    Target,
+)
+from linter.terraform.blocks import Attr, Block
+from linter.terraform.evaluate import Computed, Text, Unknown
+from linter.terraform.modules import (
+    FileProblem,
+    Loader,
+    ModuleCall,
+    ModuleInstance,
+    ResourceCollection,
+    ResourceInstance,
+    Scope,
+    expand,
+)
+
+LISTENER_TYPES = {"aws_lb_listener", "aws_alb_listener"}
+LISTENER_CERT_TYPES = {"aws_lb_listener_certificate", "aws_alb_listener_certificate"}
+ENDPOINT_TYPES = LISTENER_TYPES | {
+    "aws_elb",
+    "aws_cloudfront_distribution",
+    "aws_api_gateway_domain_name",
+    "aws_apigatewayv2_domain_name",
+}
+CERT_TYPES = {"aws_acm_certificate", "aws_iam_server_certificate"}
+RELEVANT_TYPES = ENDPOINT_TYPES | LISTENER_CERT_TYPES | CERT_TYPES
+HOW = (
+    "pass it with --var/--var-file or a tfvars file, lint a plan file, or map the ARN in "
+    ".certfit.hcl"
+)
+
+
+def _s(v: Any) -> str | None:
+    return v if isinstance(v, str) else None
+
+
+class Extractor:
+    def __init__(self, loader: Loader) -> None:
+        self.loader = loader
+        self.model = Model()
+        self._certs: dict[int, Certificate] = {}
+        self._arn_certs: dict[str, Certificate] = {}
+        self._endpoints: dict[int, list[Endpoint]] = {}
+        self._walked: set[int] = set()
+
+    # -- walk -------------------------------------------------------------------------------
+    def walk(self, mod: ModuleInstance) -> None:
+        for coll in mod.resource_collections():
+            if coll.rdef.type not in RELEVANT_TYPES:
+                continue
+            for inst in coll.instances().values():
+                self.instance(inst)
+        for name in mod.dir.module_calls:
+            if not self.relevant(mod, name):
+                continue
+            call = mod.module_call(name)
+            if not isinstance(call, ModuleCall):
+                continue
+            instances = call.instances()
+            if isinstance(instances, Unknown):
+                continue
+            for child in instances.values():
+                self.walk(child)
+
+    def relevant(self, mod: ModuleInstance, name: str, seen: frozenset[str] = frozenset()) -> bool:
+        """Does the module called `name` (or anything it calls) define certificates or
+        endpoints? Decided by the scanner alone, without parsing."""
+        top = mod.dir.module_calls[name]
+        source = mod.dir.module_source(top) or ""
+        if not source.startswith(("./", "../")):
+            return self.loader.options.call_module_type == "all"
+        try:
+            path = self.loader.options.reader.resolve(source, base=mod.dir.path)
+        except Exception:
+            return True  # reported when the call is followed
+        key = str(path)
+        if key in seen:
+            return False
+        if not path.is_dir():
+            return True  # reported when the call is followed
+        child = self.loader.dir(path)
+        if any(r[1] in RELEVANT_TYPES for r in child.resources):
+            return True
+        dummy = ModuleInstance(self.loader, child, "", ())
+        return any(self.relevant(dummy, n, seen | {key}) for n in child.module_calls)
+
+    def instance(self, inst: ResourceInstance) -> None:
+        if id(inst) in self._walked:
+            return
+        self._walked.add(id(inst))
+        t = inst.type
+        if inst.mode == "managed" and t in CERT_TYPES:
+            self.certificate(inst)
+        elif t in LISTENER_TYPES:
+            self.listener(inst)
+        elif t in LISTENER_CERT_TYPES:
+            self.listener_certificate(inst)
+        elif t == "aws_elb":
+            self.classic_lb(inst)
+        elif t == "aws_cloudfront_distribution":
+            self.cloudfront(inst)
+        elif t == "aws_api_gateway_domain_name":
+            self.api_gateway(inst)
+        elif t == "aws_apigatewayv2_domain_name":
+            self.api_gateway_v2(inst)
+
+    # -- certificates -----------------------------------------------------------------------
+    def certificate(self, inst: ResourceInstance) -> Certificate:
+        if id(inst) in self._certs:
+            return self._certs[id(inst)]
+        blk = inst.block
+        attrs = blk.attrs if blk else {}
+        t = inst.type
+        if inst.mode == "data":
+            cert = self._data_certificate(inst, attrs)
+        elif t == "aws_iam_server_certificate" or (
+            "certificate_body" in attrs or "private_key" in attrs
+        ):
+            delivery = Delivery.IAM if t == "aws_iam_server_certificate" else Delivery.ACM_IMPORT
+            cert = Certificate(inst.address, delivery, inst.location(), callers=inst.mod.callers)
+            if t == "aws_iam_server_certificate":
+                path = inst.attr("path")
+                cert.iam_path = path if isinstance(path, str) else ("/" if path is None else None)
+            self._material(inst, cert, attrs)
+        else:
+            cert = Certificate(
+                inst.address, Delivery.ACM_REQUEST, inst.location(), callers=inst.mod.callers
+            )
+            algo = inst.attr("key_algorithm")
+            if algo is None:
+                algo = "RSA_2048"
+            if isinstance(algo, str):
+                cert.key = key_info_from_acm_name(algo, KeySource.ACM_KEY_ALGORITHM)
+                if cert.key is None:
+                    cert.unknown_reason = f"key_algorithm {algo!r} is not one of ACM's names"
+            else:
+                cert.unknown_reason = f"key_algorithm is not known: {_reason(algo)}"
+        self._certs[id(inst)] = cert
+        self.model.certificates.append(cert)
+        return cert
+
+    def _data_certificate(self, inst: ResourceInstance, attrs: dict[str, Attr]) -> Certificate:
+        if inst.type == "aws_iam_server_certificate":
+            cert = Certificate(
+                inst.address, Delivery.IAM, inst.location(), callers=inst.mod.callers
+            )
+            cert.unknown_reason = (
+                "an existing IAM server certificate looked up by name: map its ARN in "
+                ".certfit.hcl or lint a plan"
+            )
+            return cert
+        cert = Certificate(
+            inst.address, Delivery.ACM_UNKNOWN, inst.location(), callers=inst.mod.callers
+        )
+        types = inst.attr("key_types")
+        if types is None:
+            cert.key = key_info_from_acm_name("RSA_2048", KeySource.ACM_DEFAULT)
+        elif isinstance(types, list) and len(types) == 1 and isinstance(types[0], str):
+            cert.key = key_info_from_acm_name(types[0], KeySource.KEY_TYPES_FILTER)
+            if cert.key is None:
+                cert.unknown_reason = f"key_types names {types[0]!r}, not an ACM key type"
+        elif isinstance(types, list) and not types:
+            cert.key = key_info_from_acm_name("RSA_2048", KeySource.ACM_DEFAULT)
+        elif isinstance(types, list):
+            cert.unknown_reason = (
+                "key_types lists several key types: the certificate found may have any of them"
+            )
+        else:
+            cert.unknown_reason = f"key_types is not known: {_reason(types)}"
+        return cert
+
+    def _material(self, inst: ResourceInstance, cert: Certificate, attrs: dict[str, Attr]) -> None:
+        for name, slot in (
+            ("certificate_body", "certificate_pem"),
+            ("certificate_chain", "chain_pem"),
+            ("private_key", "private_key_pem"),
+        ):
+            attr = attrs.get(name)
+            if attr is None:
+                continue
+            loc = inst.location(attr)
+            value = inst.attr(name)
+            if isinstance(value, FileProblem):
+                cert.problems.append(MaterialProblem(value.reason, loc))
+            elif isinstance(value, Text) and value.origin is not None:
+                setattr(cert, slot, Pem(value.encode("latin-1"), value.origin))
+                cert.related.append(value.origin)
+            elif isinstance(value, str):
+                setattr(cert, slot, Pem(value.encode("utf-8"), loc))
+            elif isinstance(value, Computed) and name == "certificate_body":
+                self._tls_key(value, cert)
+            elif isinstance(value, Unknown) and name == "certificate_body":
+                cert.unknown_reason = f"certificate_body is not known: {value.reason}"
+            elif isinstance(value, Unknown) and cert.key is None and not cert.unknown_reason:
+                cert.unknown_reason = f"{name} is not known: {value.reason}"
+
+    def _tls_key(self, value: Computed, cert: Certificate) -> None:
+        """certificate_body = tls_self_signed_cert.x.cert_pem (or tls_locally_signed_cert):
+        the key is the tls_private_key behind it."""
+        owner = value.owner
+        if not isinstance(owner, ResourceInstance) or value.attr != "cert_pem":
+            cert.unknown_reason = f"{value.describe()} is only known after apply"
+            return
+        key_ref: Any = None
+        if owner.type == "tls_self_signed_cert":
+            key_ref = owner.attr("private_key_pem")
+        elif owner.type == "tls_locally_signed_cert":
+            req = owner.attr("cert_request_pem")
+            if isinstance(req, Computed) and isinstance(req.owner, ResourceInstance):
+                cert.related.append(req.owner.location())
+                key_ref = req.owner.attr("private_key_pem")
+        else:
+            cert.unknown_reason = f"{value.describe()} is only known after apply"
+            return
+        cert.related.append(owner.location())
+        if isinstance(key_ref, Computed) and isinstance(key_ref.owner, ResourceInstance):
+            key = key_ref.owner
+            if key.type == "tls_private_key" and key_ref.attr == "private_key_pem":
+                cert.related.append(key.location())
+                algo, bits, curve = (
+                    key.attr("algorithm"),
+                    key.attr("rsa_bits"),
+                    key.attr("ecdsa_curve"),
+                )
+                for what, v in (("algorithm", algo), ("rsa_bits", bits), ("ecdsa_curve", curve)):
+                    if isinstance(v, Unknown):
+                        cert.unknown_reason = f"{key.address}.{what} is not known: {v.reason}"
+                        return
+                if not isinstance(algo, str):
+                    cert.unknown_reason = f"{key.address}.algorithm is not set"
+                    return
+                cert.key = key_info_from_tls_private_key(
+                    algo, int(bits) if isinstance(bits, int | float) else None, _s(curve)
+                )
+                if cert.key is None:
+                    cert.unknown_reason = f"tls_private_key algorithm {algo!r} is not known"
+                return
+        cert.unknown_reason = (
+            f"the private key behind {owner.address} is not a tls_private_key in this "
+            f"configuration: {_reason(key_ref)}"
+        )
+
+    def cert_for(self, value: Any, loc: Location) -> tuple[Certificate | None, str | None]:
+        """The certificate a binding attribute names, or why it cannot be told."""
+        if isinstance(value, Computed) and isinstance(value.owner, ResourceInstance):
+            owner = value.owner
+            if owner.type in CERT_TYPES:
+                return self.certificate(owner), None
+            return None, (f"{value.describe()} is not a certificate this linter can follow; {HOW}")
+        if isinstance(value, str) and value:
+            if value not in self._arn_certs:
+                cert = certificate_from_arn(value, loc, self.loader.options)
+                self._arn_certs[value] = cert
+                self.model.certificates.append(cert)
+            return self._arn_certs[value], None
+        if isinstance(value, Unknown):
+            hint = "" if "set it with" in value.reason else f"; {HOW}"
+            return None, f"{value.reason}{hint}"
+        if isinstance(value, list):
+            return None, "the certificate reference is a list, not one certificate"
+        return None, f"the certificate reference could not be evaluated; {HOW}"
+
+    def bind(
+        self, endpoint: Endpoint, inst: ResourceInstance, attr: Attr, value: Any, role: str
+    ) -> None:
+        loc = inst.location(attr)
+        cert, reason = self.cert_for(value, loc)
+        self.model.bindings.append(
+            Binding(endpoint, cert, loc, role, reason, callers=inst.mod.callers)
+        )
+
+    # -- endpoints --------------------------------------------------------------------------
+    def _endpoint(self, inst: ResourceInstance, **kw: Any) -> Endpoint:
+        ep = Endpoint(inst.address, location=inst.location(), callers=inst.mod.callers, **kw)
+        self.model.endpoints.append(ep)
+        return ep
+
+    def listener(self, inst: ResourceInstance) -> Endpoint | None:
+        if id(inst) in self._endpoints:
+            eps = self._endpoints[id(inst)]
+            return eps[0] if eps else None
+        self._endpoints[id(inst)] = []
+        blk = inst.block
+        if blk is None:
+            return None
+        proto = inst.attr("protocol")
+        proto_s = proto.upper() if isinstance(proto, str) else None
+        cert_attr = blk.attrs.get("certificate_arn")
+        if proto_s not in ("HTTPS", "TLS") and not (proto_s is None and cert_attr):
+            return None
+        target, reason = self._lb_target(inst, proto_s)
+        policy = inst.attr("ssl_policy")
+        ep = self._endpoint(
+            inst,
+            target=target,
+            protocol=proto_s,
+            ssl_policy=_s(policy),
+            certificate_required=proto_s in ("HTTPS", "TLS"),
+            target_reason=reason,
+        )
+        self._endpoints[id(inst)] = [ep]
+        if cert_attr is not None:
+            value = inst.attr("certificate_arn")
+            if value is not None and value != "":
+                self.bind(ep, inst, cert_attr, value, "default")
+        return ep
+
+    def _lb_target(self, inst: ResourceInstance, proto: str | None) -> tuple[Target | None, str]:
+        lb = inst.attr("load_balancer_arn")
+        why = ""
+        if isinstance(lb, Computed) and isinstance(lb.owner, ResourceInstance):
+            owner = lb.owner
+            if owner.type in ("aws_lb", "aws_alb") and owner.mode == "managed":
+                t = owner.attr("load_balancer_type")
+                if t is None:
+                    return Target.ALB, f"{owner.address} load_balancer_type defaults to application"
+                if isinstance(t, str):
+                    m = {"application": Target.ALB, "network": Target.NLB}
+                    if t in m:
+                        return m[t], f'{owner.address} load_balancer_type = "{t}"'
+                    why = f"load_balancer_type {t!r}"
+                else:
+                    why = (
+                        f"load_balancer_type is not known ({t.reason})"
+                        if isinstance(t, Unknown)
+                        else "load_balancer_type is not a string"
+                    )
+            else:
+                why = f"the load balancer is {owner.address}"
+        elif isinstance(lb, Unknown):
+            why = f"the load balancer is not known ({lb.reason})"
+        else:
+            why = "the load balancer is not in this configuration"
+        if proto == "HTTPS":
+            return Target.ALB, f"protocol HTTPS ({why})"
+        if proto == "TLS":
+            return Target.NLB, f"protocol TLS ({why})"
+        return None, why
+
+    def listener_certificate(self, inst: ResourceInstance) -> None:
+        blk = inst.block
+        if blk is None or "certificate_arn" not in blk.attrs:
+            return
+        listener = inst.attr("listener_arn")
+        ep: Endpoint | None = None
+        if (
+            isinstance(listener, Computed)
+            and isinstance(listener.owner, ResourceInstance)
+            and listener.owner.type in LISTENER_TYPES
+        ):
+            ep = self.listener(listener.owner)
+        if ep is None:
+            reason = listener.reason if isinstance(listener, Unknown) else "not in this module"
+            ep = self._endpoint(
+                inst,
+                target=None,
+                certificate_required=False,
+                target_reason=f"the listener could not be followed: {reason}",
+            )
+        self.bind(
+            ep, inst, blk.attrs["certificate_arn"], inst.attr("certificate_arn"), "additional"
+        )
+
+    def classic_lb(self, inst: ResourceInstance) -> None:
+        blk = inst.block
+        if blk is None:
+            return
+        for i, (lblk, scope) in enumerate(_dynamic(inst, blk, "listener")):
+            proto = (
+                scope.eval_attr(lblk.attrs["lb_protocol"], inst.file)
+                if ("lb_protocol" in lblk.attrs)
+                else None
+            )
+            proto_s = proto.upper() if isinstance(proto, str) else None
+            cert_attr = lblk.attrs.get("ssl_certificate_id")
+            if proto_s not in ("HTTPS", "SSL") and not (proto_s is None and cert_attr):
+                continue
+            port = (
+                scope.eval_attr(lblk.attrs["lb_port"], inst.file) if "lb_port" in lblk.attrs else i
+            )
+            ep = Endpoint(
+                f"{inst.address} listener {port if isinstance(port, int | str) else i}",
+                Target.CLB,
+                inst.location(lblk),
+                protocol=proto_s,
+                certificate_required=proto_s in ("HTTPS", "SSL"),
+                target_reason="aws_elb (Classic Load Balancer)",
+                callers=inst.mod.callers,
+            )
+            self.model.endpoints.append(ep)
+            if cert_attr is not None:
+                value = scope.eval_attr(cert_attr, inst.file)
+                if value is not None and value != "":
+                    self.bind(ep, inst, cert_attr, value, "default")
+
+    def cloudfront(self, inst: ResourceInstance) -> None:
+        blk = inst.block
+        if blk is None:
+            return
+        for vblk, scope in _dynamic(inst, blk, "viewer_certificate"):
+            policy = (
+                scope.eval_attr(vblk.attrs["minimum_protocol_version"], inst.file)
+                if "minimum_protocol_version" in vblk.attrs
+                else None
+            )
+            acm = vblk.attrs.get("acm_certificate_arn")
+            iam = vblk.attrs.get("iam_certificate_id")
+            ep = Endpoint(
+                inst.address,
+                Target.CLOUDFRONT,
+                inst.location(vblk),
+                protocol="HTTPS",
+                ssl_policy=_s(policy),
+                certificate_required=False,
+                target_reason="aws_cloudfront_distribution",
+                region="us-east-1",
+                callers=inst.mod.callers,
+            )
+            self.model.endpoints.append(ep)
+            for attr in (acm, iam):
+                if attr is None:
+                    continue
+                value = scope.eval_attr(attr, inst.file)
+                if value is not None and value != "":
+                    self.bind(ep, inst, attr, value, "default")
+
+    def api_gateway(self, inst: ResourceInstance) -> None:
+        blk = inst.block
+        if blk is None:
+            return
+        policy = _s(inst.attr("security_policy"))
+        for name, target in (
+            ("certificate_arn", Target.APIGATEWAY_EDGE),
+            ("regional_certificate_arn", Target.APIGATEWAY_REGIONAL),
+        ):
+            attr = blk.attrs.get(name)
+            if attr is None:
+                continue
+            value = inst.attr(name)
+            if value is None or value == "":
+                continue
+            ep = self._endpoint(
+                inst,
+                target=target,
+                protocol="HTTPS",
+                ssl_policy=policy,
+                certificate_required=False,
+                target_reason=f"aws_api_gateway_domain_name {name}",
+            )
+            self.bind(ep, inst, attr, value, "default")
+
+    def api_gateway_v2(self, inst: ResourceInstance) -> None:
+        blk = inst.block
+        if blk is None:
+            return
+        for cblk, scope in _dynamic(inst, blk, "domain_name_configuration"):
+            attr = cblk.attrs.get("certificate_arn")
+            if attr is None:
+                continue
+            policy = (
+                scope.eval_attr(cblk.attrs["security_policy"], inst.file)
+                if "security_policy" in cblk.attrs
+                else None
+            )
+            ep = Endpoint(
+                inst.address,
+                Target.APIGATEWAY_REGIONAL,
+                inst.location(cblk),
+                protocol="HTTPS",
+                ssl_policy=_s(policy),
+                certificate_required=False,
+                target_reason="aws_apigatewayv2_domain_name (regional)",
+                callers=inst.mod.callers,
+            )
+            self.model.endpoints.append(ep)
+            value = scope.eval_attr(attr, inst.file)
+            if value is not None and value != "":
+                self.bind(ep, inst, attr, value, "default")
+
+
+def _dynamic(inst: ResourceInstance, blk: Block, type_: str) -> list[tuple[Block, Scope]]:
+    """Nested blocks of `type_`, static and from `dynamic "type_"` (one per element)."""
+    out: list[tuple[Block, Scope]] = [(b, inst.scope()) for b in blk.all(type_)]
+    for dyn in blk.all("dynamic"):
+        if dyn.labels[:1] != (type_,):
+            continue
+        content = dyn.block("content")
+        if content is None:
+            continue
+        iterator = type_
+        if "iterator" in dyn.attrs:
+            iterator = dyn.attrs["iterator"].expr.strip()
+        exp = expand(inst.scope(), dyn, inst.file, inst.mod.loader)
+        for _key, names in exp.items():
+            each = names.get("each", {})
+            out.append((content, inst.scope({iterator: each})))
+    return out
+
+
+def _reason(v: Any) -> str:
+    if isinstance(v, Unknown):
+        return v.reason
+    if v is None:
+        return "not set"
+    return "not a plain value"
+
+
+def collections_of(mod: ModuleInstance) -> list[ResourceCollection]:
+    return mod.resource_collections()

@@ -1,0 +1,695 @@
+"""Modules, their instances and everything an expression can name in them.
+
+A `ModuleDir` is a directory of .tf files: scanned cheaply once, its blocks parsed only when
+something asks for them. A `ModuleInstance` is one use of it (the root, or a `module` call, once
+per for_each/count key) with its own variable values, locals and outputs, all evaluated lazily
+and memoised. Namespaces (`var`, `local`, `module`, `data`, resource types) resolve traversals on
+demand, so evaluating a listener's `certificate_arn` parses exactly the blocks it reaches.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from linter.model import InputError, Location
+from linter.options import LoadOptions
+from linter.safe_files import UnsafePath
+from linter.terraform.blocks import Attr, Block, BlockParseError, ParseStats, parse_block
+from linter.terraform.evaluate import Computed, Text, Unknown, evaluate, first_unknown
+from linter.terraform.expressions import ExprError, Node, parse_expression
+from linter.terraform.scanner import TopBlock, scan
+
+NO_KEY = object()  # the key of a resource without count or for_each
+_SOURCE_RE = re.compile(r'^[ \t]*source[ \t]*=[ \t]*"([^"]*)"', re.M)
+
+# Resource types whose ARN/id is a certificate: `.arn` stays a reference to them.
+CERTIFICATE_TYPES = {
+    ("managed", "aws_acm_certificate"),
+    ("managed", "aws_iam_server_certificate"),
+    ("data", "aws_acm_certificate"),
+    ("data", "aws_iam_server_certificate"),
+}
+
+
+class FileProblem(Unknown):
+    """file()/templatefile() refused or failed: becomes a MaterialProblem on the certificate."""
+
+
+@dataclass
+class ResourceDef:
+    mode: str  # managed | data
+    type: str
+    name: str
+    top: TopBlock
+    dir: ModuleDir
+
+    @property
+    def block(self) -> Block | None:
+        return self.dir.parsed(self.top)
+
+
+class ModuleDir:
+    """One directory of .tf files, scanned on first use."""
+
+    def __init__(self, path: Path, loader: Loader) -> None:
+        self.path = path
+        self.loader = loader
+        self.scanned = False
+        self.resources: dict[tuple[str, str, str], ResourceDef] = {}
+        self.variables: dict[str, TopBlock] = {}
+        self.outputs: dict[str, TopBlock] = {}
+        self.locals: list[TopBlock] = []
+        self.module_calls: dict[str, TopBlock] = {}
+        self._parsed: dict[int, Block | None] = {}
+
+    def scan(self) -> None:
+        if self.scanned:
+            return
+        self.scanned = True
+        loader = self.loader
+        try:
+            files = sorted(p for p in self.path.iterdir() if p.suffix == ".tf" and p.is_file())
+        except OSError:
+            files = []
+        for f in files:
+            try:
+                data = f.read_bytes()
+            except OSError as e:
+                loader.error("cannot read file", str(e), Location(loader.rel(f)))
+                continue
+            loader.stats.files_read += 1
+            loader.stats.files_scanned += 1
+            loader.stats.bytes_in_tree += len(data)
+            text = data.decode("utf-8", errors="replace")
+            blocks, err = scan(text, loader.rel(f))
+            if err is not None:
+                loader.error(
+                    "file does not parse",
+                    f"{err}; the blocks before line {err.line} are still read",
+                    Location(loader.rel(f), err.line, err.column),
+                )
+            for b in blocks:
+                self._index(b)
+
+    def _index(self, b: TopBlock) -> None:
+        if b.type == "resource" and len(b.labels) == 2:
+            self.resources[("managed", *b.labels)] = ResourceDef("managed", *b.labels, b, self)
+        elif b.type == "data" and len(b.labels) == 2:
+            self.resources[("data", *b.labels)] = ResourceDef("data", *b.labels, b, self)
+        elif b.type == "variable" and b.labels:
+            self.variables[b.labels[0]] = b
+        elif b.type == "output" and b.labels:
+            self.outputs[b.labels[0]] = b
+        elif b.type == "locals":
+            self.locals.append(b)
+        elif b.type == "module" and b.labels:
+            self.module_calls[b.labels[0]] = b
+
+    def parsed(self, top: TopBlock) -> Block | None:
+        key = id(top)
+        if key not in self._parsed:
+            try:
+                self._parsed[key] = parse_block(
+                    top, self.loader.options.cache_dir, self.loader.stats
+                )
+            except BlockParseError as e:
+                self.loader.error(
+                    "block does not parse",
+                    f"{top.type} {' '.join(top.labels)}: {e}",
+                    Location(top.file, e.line, e.column),
+                )
+                self._parsed[key] = None
+        return self._parsed[key]
+
+    def module_source(self, call: TopBlock) -> str | None:
+        """The `source` of a module call, read cheaply (literal strings only, as Terraform)."""
+        m = _SOURCE_RE.search(call.text)
+        return m.group(1) if m else None
+
+
+class Loader:
+    """Shared state of one load: options, errors, parse stats, directories, memo tables."""
+
+    def __init__(self, options: LoadOptions, root_dir: Path) -> None:
+        self.options = options
+        self.root_dir = Path(os.path.realpath(root_dir))
+        self.stats = ParseStats()
+        self.errors: list[InputError] = []
+        self.dirs: dict[Path, ModuleDir] = {}
+        self._error_keys: set[tuple[str, str, str]] = set()
+        self._modules_json: dict[str, str] | None = None
+
+    def rel(self, path: Path | str) -> str:
+        return self.options.reader.relative(path)
+
+    def error(self, summary: str, message: str, location: Location | None) -> None:
+        key = (summary, message, str(location))
+        if key not in self._error_keys:
+            self._error_keys.add(key)
+            self.errors.append(InputError(summary, message, location))
+
+    def dir(self, path: Path) -> ModuleDir:
+        path = Path(os.path.realpath(path))
+        if path not in self.dirs:
+            self.dirs[path] = ModuleDir(path, self)
+        d = self.dirs[path]
+        d.scan()
+        return d
+
+    def location(self, top_or_file: TopBlock | str, attr: Attr | Block | None = None) -> Location:
+        file = top_or_file.file if isinstance(top_or_file, TopBlock) else top_or_file
+        if attr is None:
+            assert isinstance(top_or_file, TopBlock)
+            return Location(file, top_or_file.line, top_or_file.column)
+        if isinstance(attr, Attr):
+            return Location(file, attr.line, attr.column, attr.end_line, attr.end_column)
+        return Location(file, attr.line, attr.column)
+
+    def downloaded_module(self, key: str) -> Path | None:
+        """The directory `terraform init` downloaded module `key` (e.g. "web.lb") into."""
+        if self._modules_json is None:
+            self._modules_json = {}
+            mj = self.root_dir / ".terraform" / "modules" / "modules.json"
+            try:
+                data = json.loads(self.options.reader.read_bytes(mj))
+                for m in data.get("Modules", []):
+                    self._modules_json[m.get("Key", "")] = m.get("Dir", "")
+            except (OSError, UnsafePath, ValueError, AttributeError):
+                pass
+        d = self._modules_json.get(key)
+        if not d:
+            return None
+        try:
+            return self.options.reader.resolve(d, base=self.root_dir)
+        except UnsafePath:
+            return None
+
+
+def parse_attr(attr: Attr, file: str, loader: Loader) -> Node | Unknown:
+    try:
+        return parse_expression(attr.expr)
+    except (ExprError, ValueError) as e:
+        loader.error(
+            "expression does not parse",
+            f"{attr.name}: {e}",
+            Location(file, attr.line, attr.column),
+        )
+        return Unknown(f"{attr.name} could not be parsed")
+
+
+class Scope:
+    """What an expression inside module instance `mod` sees, plus iterator names."""
+
+    def __init__(self, mod: ModuleInstance, names: dict[str, Any] | None = None) -> None:
+        self.mod = mod
+        self.names = names or {}
+
+    def with_vars(self, names: dict[str, Any]) -> Scope:
+        return Scope(self.mod, {**self.names, **names})
+
+    def template_scope(self, variables: dict[str, Any]) -> Scope:
+        return _TemplateScope(self.mod, variables)
+
+    def root(self, name: str) -> Any:
+        if name in self.names:
+            return self.names[name]
+        mod = self.mod
+        if name == "var":
+            return _Namespace(mod.variable, "var")
+        if name == "local":
+            return _Namespace(mod.local, "local")
+        if name == "module":
+            return _Namespace(mod.module_call, "module")
+        if name == "data":
+            return _Namespace(lambda t: _ResourceTypeNS(mod, "data", t), "data")
+        if name == "path":
+            return {
+                "module": mod.path_module,
+                "root": ".",
+                "cwd": str(mod.loader.root_dir),
+            }
+        if name == "terraform":
+            return {"workspace": "default"}
+        if name in ("each", "count"):
+            return Unknown(f"{name} is used outside a resource with {name}")
+        if name == "self":
+            return Unknown("self is only known during provisioning")
+        return _ResourceTypeNS(mod, "managed", name)
+
+    def read_file(self, path: str, func: str) -> Text | Unknown:
+        loader = self.mod.loader
+        try:
+            data = loader.options.reader.read_bytes(path, base=loader.root_dir)
+        except UnsafePath as e:
+            return FileProblem(f'{func}("{path}"): {e}')
+        except (FileNotFoundError, OSError) as e:
+            return FileProblem(f'{func}("{path}"): {e}')
+        real = loader.options.reader.resolve(path, base=loader.root_dir)
+        return Text(data.decode("latin-1"), Location(loader.rel(real), 1, 1))
+
+    def eval_attr(self, attr: Attr, file: str) -> Any:
+        node = parse_attr(attr, file, self.mod.loader)
+        if isinstance(node, Unknown):
+            return node
+        return evaluate(node, self)
+
+
+class _TemplateScope(Scope):
+    """templatefile() sees only its variables (and functions)."""
+
+    def __init__(self, mod: ModuleInstance, variables: dict[str, Any]) -> None:
+        super().__init__(mod, dict(variables))
+
+    def root(self, name: str) -> Any:
+        if name in self.names:
+            return self.names[name]
+        return Unknown(f"templatefile(): {name} is not among the template's variables")
+
+
+class _Namespace:
+    def __init__(self, fn: Any, prefix: str) -> None:
+        self.fn = fn
+        self.prefix = prefix
+
+    def get_attr(self, name: str) -> Any:
+        return self.fn(name)
+
+    def get_index(self, key: Any) -> Any:
+        return Unknown(f"{self.prefix}[...] is not valid")
+
+
+class _ResourceTypeNS:
+    def __init__(self, mod: ModuleInstance, mode: str, type_: str) -> None:
+        self.mod, self.mode, self.type = mod, mode, type_
+
+    def get_attr(self, name: str) -> Any:
+        return self.mod.resource(self.mode, self.type, name)
+
+    def get_index(self, key: Any) -> Any:
+        return Unknown(f"{self.type}[...] is not valid")
+
+
+_EVALUATING = object()
+
+
+class ModuleInstance:
+    """One instance of a module: the root, or a module call (per for_each/count key)."""
+
+    def __init__(
+        self,
+        loader: Loader,
+        dir_: ModuleDir,
+        address: str,
+        callers: tuple[Location, ...],
+        call: Block | None = None,
+        call_top: TopBlock | None = None,
+        call_scope: Scope | None = None,
+        key_path: str = "",
+    ) -> None:
+        self.loader = loader
+        self.dir = dir_
+        self.address = address  # "" for the root, else module.a or module.a["k"].module.b
+        self.callers = callers
+        self.call = call
+        self.call_top = call_top
+        self.call_scope = call_scope
+        self.key_path = key_path  # modules.json key: "a.b"
+        self._vars: dict[str, Any] = {}
+        self._locals: dict[str, Any] = {}
+        self._outputs: dict[str, Any] = {}
+        self._resources: dict[tuple[str, str, str], Any] = {}
+        self._calls: dict[str, Any] = {}
+        self.root_values: dict[str, Any] | None = None
+        rel = os.path.relpath(dir_.path, loader.root_dir)
+        self.path_module = "." if rel == "." else Path(rel).as_posix()
+
+    def prefix(self) -> str:
+        return f"{self.address}." if self.address else ""
+
+    def scope(self, names: dict[str, Any] | None = None) -> Scope:
+        return Scope(self, names)
+
+    # -- var --------------------------------------------------------------------------------
+    def variable(self, name: str) -> Any:
+        if name in self._vars:
+            v = self._vars[name]
+            return Unknown(f"var.{name} refers to itself") if v is _EVALUATING else v
+        self._vars[name] = _EVALUATING
+        self._vars[name] = v = self._variable(name)
+        return v
+
+    def _variable(self, name: str) -> Any:
+        top = self.dir.variables.get(name)
+        decl = self.dir.parsed(top) if top else None
+        if self.call is not None and self.call_scope is not None and self.call_top is not None:
+            attr = self.call.attrs.get(name)
+            if attr is not None:
+                return self.call_scope.eval_attr(attr, self.call_top.file)
+        elif self.root_values is not None and name in self.root_values:
+            return self.root_values[name]
+        if top is None:
+            return Unknown(f"var.{name} is not declared in {self.path_module}")
+        if decl is None:
+            return Unknown(f"variable {name} could not be parsed")
+        default = decl.attrs.get("default")
+        if default is None:
+            where = "the module call" if self.call is not None else "-var, -var-file or a tfvars"
+            return Unknown(f"var.{name} has no default and no value: set it with {where}")
+        return Scope(self).eval_attr(default, top.file)
+
+    def declared_type(self, name: str) -> str | None:
+        top = self.dir.variables.get(name)
+        decl = self.dir.parsed(top) if top else None
+        if decl is None or "type" not in decl.attrs:
+            return None
+        return decl.attrs["type"].expr.strip()
+
+    # -- local ------------------------------------------------------------------------------
+    def local(self, name: str) -> Any:
+        if name in self._locals:
+            v = self._locals[name]
+            return Unknown(f"local.{name} refers to itself") if v is _EVALUATING else v
+        self._locals[name] = _EVALUATING
+        self._locals[name] = v = self._local(name)
+        return v
+
+    def _local(self, name: str) -> Any:
+        pattern = re.compile(r"^[ \t]*" + re.escape(name) + r"[ \t]*=[^=]", re.M)
+        for top in self.dir.locals:
+            if not pattern.search(top.text):
+                continue
+            blk = self.dir.parsed(top)
+            if blk is not None and name in blk.attrs:
+                return Scope(self).eval_attr(blk.attrs[name], top.file)
+        return Unknown(f"local.{name} is not defined in {self.path_module}")
+
+    # -- outputs ----------------------------------------------------------------------------
+    def output(self, name: str) -> Any:
+        if name in self._outputs:
+            v = self._outputs[name]
+            return Unknown(f"output {name} refers to itself") if v is _EVALUATING else v
+        self._outputs[name] = _EVALUATING
+        value: Any
+        top = self.dir.outputs.get(name)
+        blk = self.dir.parsed(top) if top else None
+        if top is None or blk is None or "value" not in blk.attrs:
+            value = Unknown(f"module {self.address} has no output {name!r}")
+        else:
+            value = Scope(self).eval_attr(blk.attrs["value"], top.file)
+        self._outputs[name] = value
+        return value
+
+    def get_attr(self, name: str) -> Any:
+        return self.output(name)
+
+    def get_index(self, key: Any) -> Any:
+        return Unknown(f"{self.address} has no count or for_each")
+
+    # -- resources --------------------------------------------------------------------------
+    def resource(self, mode: str, type_: str, name: str) -> Any:
+        key = (mode, type_, name)
+        if key not in self._resources:
+            rdef = self.dir.resources.get(key)
+            if rdef is None:
+                what = f"data.{type_}.{name}" if mode == "data" else f"{type_}.{name}"
+                self._resources[key] = Unknown(f"{what} is not defined in {self.path_module}")
+            else:
+                self._resources[key] = ResourceCollection(self, rdef)
+        return self._resources[key]
+
+    def resource_collections(self) -> list[ResourceCollection]:
+        out = []
+        for key in self.dir.resources:
+            r = self.resource(*key)
+            if isinstance(r, ResourceCollection):
+                out.append(r)
+        return out
+
+    # -- module calls -----------------------------------------------------------------------
+    def module_call(self, name: str) -> Any:
+        if name not in self._calls:
+            self._calls[name] = self._module_call(name)
+        return self._calls[name]
+
+    def _module_call(self, name: str) -> Any:
+        top = self.dir.module_calls.get(name)
+        if top is None:
+            return Unknown(f"module.{name} is not defined in {self.path_module}")
+        source = self.dir.module_source(top) or ""
+        key_path = f"{self.key_path}.{name}" if self.key_path else name
+        mode = self.loader.options.call_module_type
+        child_dir: Path | None = None
+        if source.startswith(("./", "../")):
+            if mode == "none":
+                return Unknown(f"module.{name} is not followed (--call-module-type=none)")
+            try:
+                child_dir = self.loader.options.reader.resolve(source, base=self.dir.path)
+            except UnsafePath as e:
+                return Unknown(f"module.{name}: {e}")
+        else:
+            if mode != "all":
+                return Unknown(
+                    f"module.{name} ({source}) is a downloaded module: run `terraform init` "
+                    "and lint with --call-module-type=all"
+                )
+            child_dir = self.loader.downloaded_module(key_path)
+            if child_dir is None:
+                return Unknown(
+                    f"module.{name} ({source}) is not in .terraform/modules: run `terraform init`"
+                )
+        if not child_dir.is_dir():
+            return Unknown(f"module.{name}: {source} is not a directory")
+        blk = self.dir.parsed(top)
+        if blk is None:
+            return Unknown(f"module.{name} could not be parsed")
+        return ModuleCall(self, name, top, blk, self.loader.dir(child_dir), key_path)
+
+
+class ModuleCall:
+    """A `module` block; its instances follow its for_each or count."""
+
+    def __init__(
+        self,
+        parent: ModuleInstance,
+        name: str,
+        top: TopBlock,
+        block: Block,
+        child: ModuleDir,
+        key_path: str,
+    ) -> None:
+        self.parent, self.name, self.top, self.block, self.child = parent, name, top, block, child
+        self.key_path = key_path
+        self._instances: dict[Any, ModuleInstance] | Unknown | None = None
+        src = block.attrs.get("source")
+        self.call_location = (
+            parent.loader.location(top, src) if src else parent.loader.location(top)
+        )
+
+    def instances(self) -> dict[Any, ModuleInstance] | Unknown:
+        if self._instances is None:
+            expansion = expand(self.parent.scope(), self.block, self.top.file, self.parent.loader)
+            if isinstance(expansion, Unknown):
+                self._instances = expansion
+            else:
+                self._instances = {k: self._instance(k, names) for k, names in expansion.items()}
+        return self._instances
+
+    def _instance(self, key: Any, names: dict[str, Any]) -> ModuleInstance:
+        addr = f"{self.parent.prefix()}module.{self.name}{_key_suffix(key)}"
+        return ModuleInstance(
+            self.parent.loader,
+            self.child,
+            addr,
+            (*self.parent.callers, self.call_location),
+            self.block,
+            self.top,
+            self.parent.scope(names),
+            self.key_path,
+        )
+
+    def get_attr(self, name: str) -> Any:
+        inst = self.instances()
+        if isinstance(inst, Unknown):
+            return inst
+        if list(inst) == [NO_KEY]:
+            return inst[NO_KEY].output(name)
+        return Unknown(f"module.{self.name} has count or for_each: index it")
+
+    def get_index(self, key: Any) -> Any:
+        inst = self.instances()
+        if isinstance(inst, Unknown):
+            return inst
+        if isinstance(key, Unknown):
+            return key
+        k = key if key in inst else str(key)
+        return inst.get(k, Unknown(f"module.{self.name}[{key!r}] does not exist"))
+
+    def splat(self) -> Any:
+        inst = self.instances()
+        return inst if isinstance(inst, Unknown) else list(inst.values())
+
+
+def _key_suffix(key: Any) -> str:
+    if key is NO_KEY:
+        return ""
+    if isinstance(key, int):
+        return f"[{key}]"
+    if isinstance(key, Unknown):
+        return "[?]"
+    return f'["{key}"]'
+
+
+def expand(scope: Scope, block: Block, file: str, loader: Loader) -> dict[Any, dict[str, Any]]:
+    """Instance keys of a block with count or for_each, each with the names it binds.
+
+    An unknown count or for_each gives one instance whose key and each.* are Unknown, so that
+    what depends on them is reported as unresolved rather than silently missed."""
+    if "for_each" in block.attrs:
+        v = scope.eval_attr(block.attrs["for_each"], file)
+        if hasattr(v, "splat") and not isinstance(v, dict):
+            v = v.splat()
+        if isinstance(v, Unknown) or first_unknown(v if isinstance(v, list) else []):
+            u = v if isinstance(v, Unknown) else first_unknown(v)
+            reason = f"for_each is not known: {u.reason}" if u else "for_each is not known"
+            unk = Unknown(reason)
+            return {unk: {"each": {"key": unk, "value": unk}}}
+        if isinstance(v, dict):
+            return {k: {"each": {"key": k, "value": val}} for k, val in v.items()}
+        if isinstance(v, list):
+            return {str(x): {"each": {"key": str(x), "value": x}} for x in v}
+        unk = Unknown("for_each is not a map or set")
+        return {unk: {"each": {"key": unk, "value": unk}}}
+    if "count" in block.attrs:
+        v = scope.eval_attr(block.attrs["count"], file)
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            reason = v.reason if isinstance(v, Unknown) else "not a number"
+            unk = Unknown(f"count is not known: {reason}")
+            return {unk: {"count": {"index": unk}}}
+        return {i: {"count": {"index": i}} for i in range(int(v))}
+    return {NO_KEY: {}}
+
+
+class ResourceCollection:
+    """A resource or data block with all its instances."""
+
+    def __init__(self, mod: ModuleInstance, rdef: ResourceDef) -> None:
+        self.mod = mod
+        self.rdef = rdef
+        self._instances: dict[Any, ResourceInstance] | None = None
+        kind = "data." if rdef.mode == "data" else ""
+        self.address = f"{mod.prefix()}{kind}{rdef.type}.{rdef.name}"
+
+    @property
+    def block(self) -> Block | None:
+        return self.rdef.block
+
+    def instances(self) -> dict[Any, ResourceInstance]:
+        if self._instances is None:
+            blk = self.block
+            if blk is None:
+                self._instances = {}
+            else:
+                exp = expand(self.mod.scope(), blk, self.rdef.top.file, self.mod.loader)
+                self._instances = {k: ResourceInstance(self, k, names) for k, names in exp.items()}
+        return self._instances
+
+    def _single(self) -> ResourceInstance | Unknown:
+        inst = self.instances()
+        if NO_KEY in inst:
+            return inst[NO_KEY]
+        if not inst:
+            if self.block is None:
+                return Unknown(f"{self.address} could not be parsed")
+            return Unknown(f"{self.address} has no instances (count = 0 or an empty for_each)")
+        return Unknown(f"{self.address} has count or for_each: index it")
+
+    def get_attr(self, name: str) -> Any:
+        one = self._single()
+        return one if isinstance(one, Unknown) else one.get_attr(name)
+
+    def get_index(self, key: Any) -> Any:
+        inst = self.instances()
+        unknown_keys = [k for k in inst if isinstance(k, Unknown)]
+        if unknown_keys:
+            return unknown_keys[0]
+        if isinstance(key, Unknown):
+            return key
+        if key in inst:
+            return inst[key]
+        if isinstance(key, float) and key.is_integer() and int(key) in inst:
+            return inst[int(key)]
+        if str(key) in inst:
+            return inst[str(key)]
+        return Unknown(f"{self.address}[{key!r}] does not exist")
+
+    def splat(self) -> Any:
+        inst = self.instances()
+        unknown_keys = [k for k in inst if isinstance(k, Unknown)]
+        if unknown_keys:
+            return unknown_keys[0]
+        return list(inst.values())
+
+
+class ResourceInstance:
+    """One instance of a resource; its attributes evaluate in its own scope."""
+
+    def __init__(self, coll: ResourceCollection, key: Any, names: dict[str, Any]) -> None:
+        self.coll = coll
+        self.key = key
+        self.names = names
+        self.address = coll.address + _key_suffix(key)
+        self._attrs: dict[str, Any] = {}
+
+    @property
+    def mode(self) -> str:
+        return self.coll.rdef.mode
+
+    @property
+    def type(self) -> str:
+        return self.coll.rdef.type
+
+    @property
+    def mod(self) -> ModuleInstance:
+        return self.coll.mod
+
+    @property
+    def file(self) -> str:
+        return self.coll.rdef.top.file
+
+    @property
+    def block(self) -> Block | None:
+        return self.coll.block
+
+    def scope(self, extra: dict[str, Any] | None = None) -> Scope:
+        return self.mod.scope({**self.names, **(extra or {})})
+
+    def location(self, attr: Attr | Block | None = None) -> Location:
+        return self.mod.loader.location(self.coll.rdef.top, attr)
+
+    def attr(self, name: str) -> Any:
+        """The configured value of attribute `name`, or None when it is not set."""
+        if name in self._attrs:
+            v = self._attrs[name]
+            return Unknown(f"{self.address}.{name} refers to itself") if v is _EVALUATING else v
+        blk = self.block
+        if blk is None or name not in blk.attrs:
+            return None
+        self._attrs[name] = _EVALUATING
+        self._attrs[name] = v = self.scope().eval_attr(blk.attrs[name], self.file)
+        return v
+
+    def get_attr(self, name: str) -> Any:
+        if (self.mode, self.type) in CERTIFICATE_TYPES and name in ("arn", "id"):
+            return Computed(self, name)
+        blk = self.block
+        if blk is not None and name in blk.attrs:
+            return self.attr(name)
+        return Computed(self, name)
+
+    def get_index(self, key: Any) -> Any:
+        return Unknown(f"{self.address} is not a collection")
