@@ -27,6 +27,7 @@ SUMMARY = "The target (ALB, NLB, Classic LB, CloudFront, API Gateway, ACM, IAM) 
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
+    refused: set[int] = set()  # certificates that cannot get into ACM/IAM at all
     for cert in ctx.certificates():
         key = ctx.key_of(cert)
         target = compat.service_target(cert.delivery)
@@ -35,11 +36,13 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         v = ctx.data.verdict(target.value, "any", key.key_id, ctx.as_of)
         if v.status in (Status.REJECTED, Status.UNCONFIRMED):
             yield _finding(v, key, cert, None, cert.location)
+        if v.status == Status.REJECTED:
+            refused.add(id(cert))
     for binding in ctx.model.bindings:
         cert = binding.certificate
         target = binding.endpoint.target
-        if cert is None or target is None:
-            continue
+        if cert is None or target is None or id(cert) in refused:
+            continue  # a certificate that never exists is reported once, at its cause
         key = ctx.key_of(cert)
         if key is None:
             continue

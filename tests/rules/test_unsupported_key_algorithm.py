@@ -1,0 +1,110 @@
+"""unsupported_key_algorithm: failing and passing cases, and the 2020 incident."""
+
+import datetime as dt
+from datetime import date
+
+from fixtures.pki import NOW, issue
+from linter.keys import key_info_from_acm_name, key_info_from_tls_private_key
+from linter.model import Delivery, KeySource, Severity, Target
+from tests.modelkit import bound, certificate, only, run
+
+RULE = "unsupported_key_algorithm"
+# Material valid in 2020 and today, so only the key decides.
+LONG_LIVED = dict(not_before=NOW - dt.timedelta(days=3650), not_after=NOW + dt.timedelta(days=365))
+
+
+def test_incident_2020_ec_p256_imported_into_acm_refused_by_alb() -> None:
+    ec = issue(key_spec="EC_prime256v1", **LONG_LIVED)
+    model = bound(certificate(ec, Delivery.ACM_IMPORT), Target.ALB, protocol="HTTPS")
+    then = only(run(model, date(2020, 4, 13)), RULE)
+    assert [f.severity for f in then] == [Severity.ERROR]
+    msg = then[0].message
+    assert "Application Load Balancer" in msg and "EC P-256" in msg and "IAM" in msg
+    assert then[0].location.line == 12  # the attribute that makes the binding
+    assert then[0].details["key_algorithm"] == "EC_prime256v1"
+    assert then[0].details["as_of"] == "2020-04-13"
+    assert only(run(model), RULE) == []  # today ALB takes it
+
+
+def test_incident_fix_importing_into_iam_passed_in_2020() -> None:
+    ec = issue(key_spec="EC_prime256v1", **LONG_LIVED)
+    model = bound(certificate(ec, Delivery.IAM, address="aws_iam_server_certificate.app"),
+                  Target.ALB, protocol="HTTPS")
+    assert only(run(model, date(2020, 4, 13)), RULE) == []
+
+
+def test_nlb_rejects_rsa4096_from_acm() -> None:
+    cert = certificate(issue(key_spec="RSA_4096"), Delivery.ACM_IMPORT)
+    findings = only(run(bound(cert, Target.NLB, protocol="TLS")), RULE)
+    assert len(findings) == 1 and findings[0].severity == Severity.ERROR
+    assert "Network Load Balancer" in findings[0].message
+    assert "RSA_2048" in findings[0].details["accepted"]
+
+
+def test_nlb_silently_breaks_with_rsa4096_from_iam() -> None:
+    cert = certificate(issue(key_spec="RSA_4096"), Delivery.IAM)
+    findings = only(run(bound(cert, Target.NLB, protocol="TLS")), RULE)
+    assert len(findings) == 1
+    assert findings[0].details["checked_at_attach"] is False
+    assert "breaks later" in findings[0].message
+
+
+def test_acm_cannot_import_ed25519_or_p224() -> None:
+    for spec in ("ED25519", "EC_secp224r1"):
+        cert = certificate(issue(key_spec=spec), Delivery.ACM_IMPORT)
+        findings = only(run(bound(cert, Target.ALB)), RULE)
+        assert any(f.details["target"] == "acm-import" and f.severity == Severity.ERROR
+                   for f in findings), spec
+
+
+def test_tls_private_key_p224_default_trap() -> None:
+    key = key_info_from_tls_private_key("ECDSA")
+    cert = certificate(None, Delivery.ACM_IMPORT, key=key)
+    findings = only(run(bound(cert, Target.ALB)), RULE)
+    assert any("P-224" in f.message for f in findings)
+
+
+def test_acm_request_of_rsa4096_fails_before_deploy() -> None:
+    key = key_info_from_acm_name("RSA_4096", KeySource.ACM_KEY_ALGORITHM)
+    cert = certificate(None, Delivery.ACM_REQUEST, key=key)
+    findings = only(run(bound(cert, Target.ALB)), RULE)
+    assert [f.details["target"] for f in findings] == ["acm-request"]
+    assert "cannot issue" in findings[0].message
+
+
+def test_cloudfront_takes_only_p256_among_curves() -> None:
+    for spec, bad in (("EC_prime256v1", False), ("EC_secp384r1", True), ("EC_secp521r1", True)):
+        cert = certificate(issue(key_spec=spec), Delivery.ACM_IMPORT)
+        assert bool(only(run(bound(cert, Target.CLOUDFRONT)), RULE)) is bad, spec
+
+
+def test_classic_lb_acm_ec_rejected_iam_ec_accepted() -> None:
+    ec = issue(key_spec="EC_prime256v1")
+    acm = only(run(bound(certificate(ec, Delivery.ACM_IMPORT), Target.CLB)), RULE)
+    assert len(acm) == 1 and "IAM" in acm[0].message
+    assert only(run(bound(certificate(ec, Delivery.IAM), Target.CLB)), RULE) == []
+
+
+def test_unconfirmed_is_a_warning_not_an_error() -> None:
+    cert = certificate(issue(key_spec="RSA_3072"), Delivery.ACM_IMPORT)
+    findings = only(run(bound(cert, Target.CLB)), RULE)
+    assert [f.severity for f in findings] == [Severity.WARNING]
+    assert findings[0].details["confirmed"] is False
+
+
+def test_acm_arn_of_unknown_origin_considers_imported_and_issued() -> None:
+    p384 = key_info_from_acm_name("EC_secp384r1", KeySource.KEY_TYPES_FILTER)
+    cert = certificate(None, Delivery.ACM_UNKNOWN, key=p384)
+    findings = only(run(bound(cert, Target.CLB)), RULE)  # issued EC also refused by CLB
+    assert [f.severity for f in findings] == [Severity.ERROR]
+    rsa4096 = key_info_from_acm_name("RSA_4096", KeySource.KEY_TYPES_FILTER)
+    # ACM cannot issue RSA 4096, so such a certificate was imported: NLB refuses it.
+    nlb = only(run(bound(certificate(None, Delivery.ACM_UNKNOWN, key=rsa4096), Target.NLB)), RULE)
+    assert [f.severity for f in nlb] == [Severity.ERROR]
+
+
+def test_compatible_key_passes_everywhere() -> None:
+    cert = certificate(issue(key_spec="RSA_2048"), Delivery.ACM_IMPORT)
+    for target in (Target.ALB, Target.NLB, Target.CLB, Target.CLOUDFRONT,
+                   Target.APIGATEWAY_REGIONAL, Target.APIGATEWAY_EDGE):
+        assert only(run(bound(cert, target)), RULE) == [], target

@@ -1,0 +1,20 @@
+"""weak_key: failing and passing cases."""
+
+from fixtures.pki import issue
+from linter.model import Delivery, Severity, Target
+from tests.modelkit import bound, certificate, only, run
+
+RULE = "weak_key"
+
+
+def test_rsa_1024_is_weak() -> None:
+    findings = only(run(bound(certificate(issue(key_spec="RSA_1024"), Delivery.IAM), Target.ALB)), RULE)
+    assert [f.severity for f in findings] == [Severity.WARNING]
+    assert "Security Hub ACM.2" in findings[0].message
+    assert findings[0].location.file == "certs/app.pem"
+
+
+def test_rsa_2048_and_ec_are_not_weak() -> None:
+    for spec in ("RSA_2048", "EC_prime256v1"):
+        cert = certificate(issue(key_spec=spec), Delivery.IAM)
+        assert only(run(bound(cert, Target.ALB)), RULE) == [], spec
