@@ -327,8 +327,8 @@ def _binop(op: str, a: Any, b: Any) -> Any:
 def _for(node: Node, scope: Scope) -> Any:
     _, kind, key_var, val_var, coll_node, key_node, val_node, cond_node, group = node
     coll = evaluate(coll_node, scope)
-    if hasattr(coll, "splat"):
-        coll = coll.splat()
+    if hasattr(coll, "as_collection"):
+        coll = coll.as_collection()
     if isinstance(coll, Unknown):
         return coll
     if isinstance(coll, dict):

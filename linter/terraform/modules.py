@@ -533,6 +533,12 @@ class ModuleCall:
         inst = self.instances()
         return inst if isinstance(inst, Unknown) else list(inst.values())
 
+    def as_collection(self) -> Any:
+        inst = self.instances()
+        if isinstance(inst, Unknown) or NO_KEY in inst:
+            return inst if isinstance(inst, Unknown) else inst[NO_KEY]
+        return dict(inst) if all(isinstance(k, str) for k in inst) else list(inst.values())
+
 
 def _key_suffix(key: Any) -> str:
     if key is NO_KEY:
@@ -551,8 +557,8 @@ def expand(scope: Scope, block: Block, file: str, loader: Loader) -> dict[Any, d
     what depends on them is reported as unresolved rather than silently missed."""
     if "for_each" in block.attrs:
         v = scope.eval_attr(block.attrs["for_each"], file)
-        if hasattr(v, "splat") and not isinstance(v, dict):
-            v = v.splat()
+        if hasattr(v, "as_collection"):
+            v = v.as_collection()
         if isinstance(v, Unknown) or first_unknown(v if isinstance(v, list) else []):
             u = v if isinstance(v, Unknown) else first_unknown(v)
             reason = f"for_each is not known: {u.reason}" if u else "for_each is not known"
@@ -633,6 +639,19 @@ class ResourceCollection:
         if unknown_keys:
             return unknown_keys[0]
         return list(inst.values())
+
+    def as_collection(self) -> Any:
+        """The value Terraform gives `for_each = aws_x.y` or `for k, v in aws_x.y`: a map by
+        for_each key, a list for count, the object itself otherwise."""
+        inst = self.instances()
+        if NO_KEY in inst:
+            return inst[NO_KEY]
+        splat = self.splat()
+        if isinstance(splat, Unknown):
+            return splat
+        if all(isinstance(k, str) for k in inst):
+            return dict(inst)
+        return splat
 
 
 class ResourceInstance:
