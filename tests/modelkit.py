@@ -44,8 +44,12 @@ def certificate(
 def bound(cert: Certificate | None, target: Target | None, **endpoint_kw: object) -> Model:
     """A model with one endpoint of `target` using `cert` (None: an unresolved reference)."""
     ep = Endpoint("aws_lb_listener.https", target, Location("main.tf", 10, 1), **endpoint_kw)  # type: ignore[arg-type]
-    b = Binding(ep, cert, Location("main.tf", 12, 3),
-                unresolved_reason=None if cert else "var.certificate_arn has no value")
+    b = Binding(
+        ep,
+        cert,
+        Location("main.tf", 12, 3),
+        unresolved_reason=None if cert else "var.certificate_arn has no value",
+    )
     return Model([cert] if cert else [], [ep], [b])
 
 

@@ -68,23 +68,43 @@ def test_timeline_row(as_of: date, target: str, source: str, key: str, expected:
 
 # Today's matrix (aws-facts.md, "Today").
 TODAY_ROWS = [
-    ("alb", "acm-imported", ["RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1",
-                             "EC_secp521r1"], ["ED25519", "EC_secp224r1"]),
+    (
+        "alb",
+        "acm-imported",
+        ["RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1"],
+        ["ED25519", "EC_secp224r1"],
+    ),
     ("alb", "iam", ["RSA_4096", "EC_secp384r1"], ["ED25519"]),
-    ("nlb", "acm-imported", ["RSA_1024", "RSA_2048", "RSA_3072", "EC_prime256v1", "EC_secp384r1",
-                             "EC_secp521r1"], ["RSA_4096"]),
+    (
+        "nlb",
+        "acm-imported",
+        ["RSA_1024", "RSA_2048", "RSA_3072", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1"],
+        ["RSA_4096"],
+    ),
     ("nlb", "iam", ["RSA_3072", "EC_secp521r1"], ["RSA_4096"]),
     ("clb", "acm-imported", ["RSA_2048"], ["RSA_4096", "EC_prime256v1", "EC_secp384r1"]),
     ("clb", "acm-issued", ["RSA_2048"], ["EC_prime256v1"]),
     ("clb", "iam", ["RSA_4096", "EC_prime256v1"], []),
-    ("cloudfront", "acm-imported", ["RSA_1024", "RSA_4096", "EC_prime256v1"],
-     ["EC_secp384r1", "EC_secp521r1"]),
+    (
+        "cloudfront",
+        "acm-imported",
+        ["RSA_1024", "RSA_4096", "EC_prime256v1"],
+        ["EC_secp384r1", "EC_secp521r1"],
+    ),
     ("cloudfront", "acm-issued", ["RSA_2048", "EC_prime256v1"], ["EC_secp384r1"]),
     ("apigateway-regional", "acm-imported", ["RSA_2048"], ["RSA_3072", "RSA_4096"]),
-    ("acm-import", "any", ["RSA_1024", "RSA_4096", "EC_secp521r1"],
-     ["ED25519", "EC_secp224r1", "RSA_8192", "ED448", "DSA_2048", "EC_secp256k1"]),
-    ("acm-request", "any", ["RSA_2048", "EC_prime256v1", "EC_secp384r1"],
-     ["RSA_4096", "RSA_3072", "EC_secp521r1"]),
+    (
+        "acm-import",
+        "any",
+        ["RSA_1024", "RSA_4096", "EC_secp521r1"],
+        ["ED25519", "EC_secp224r1", "RSA_8192", "ED448", "DSA_2048", "EC_secp256k1"],
+    ),
+    (
+        "acm-request",
+        "any",
+        ["RSA_2048", "EC_prime256v1", "EC_secp384r1"],
+        ["RSA_4096", "RSA_3072", "EC_secp521r1"],
+    ),
 ]
 
 
@@ -99,7 +119,9 @@ def test_today_matrix(target: str, source: str, ok: list[str], refused: list[str
 def test_unconfirmed_rows_are_marked_not_guessed() -> None:
     assert status("clb", "acm-imported", "RSA_3072", TODAY) == Status.UNCONFIRMED
     assert status("alb", "acm-imported", "RSA_1024", TODAY) == Status.UNCONFIRMED
-    assert status("apigateway-regional", "acm-imported", "EC_prime256v1", TODAY) == Status.UNCONFIRMED
+    assert (
+        status("apigateway-regional", "acm-imported", "EC_prime256v1", TODAY) == Status.UNCONFIRMED
+    )
     assert status("apigateway-edge", "acm-imported", "RSA_4096", TODAY) == Status.UNCONFIRMED
     assert D.verdict("cloudfront", "acm-imported", "RSA_4096", TODAY).fact.date_confirmed is False  # type: ignore[union-attr]
 
@@ -111,8 +133,15 @@ def test_nlb_rsa4096_from_iam_is_silent() -> None:
 
 
 def test_every_fact_is_sourced_and_names_real_keys() -> None:
-    known = {"RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1",
-             "EC_secp521r1"}
+    known = {
+        "RSA_1024",
+        "RSA_2048",
+        "RSA_3072",
+        "RSA_4096",
+        "EC_prime256v1",
+        "EC_secp384r1",
+        "EC_secp521r1",
+    }
     for fact in D.facts:
         assert fact.sources, fact
         assert all(s.url.startswith("https://") for s in fact.sources)

@@ -4,7 +4,11 @@ import pytest
 
 from fixtures.pki import issue, make_key
 from linter import material
-from linter.keys import key_info_from_acm_name, key_info_from_public_key, key_info_from_tls_private_key
+from linter.keys import (
+    key_info_from_acm_name,
+    key_info_from_public_key,
+    key_info_from_tls_private_key,
+)
 from linter.model import KeySource, Location, Pem
 
 
@@ -26,7 +30,9 @@ from linter.model import KeySource, Location, Pem
         ("DSA_2048", None, "DSA 2048"),
     ],
 )
-def test_certificate_key_maps_to_acm_name(spec: str, acm_name: str | None, description: str) -> None:
+def test_certificate_key_maps_to_acm_name(
+    spec: str, acm_name: str | None, description: str
+) -> None:
     cert = issue(key_spec=spec)
     insp = material.inspect(Pem(cert.cert_pem, Location("c.pem")))
     assert insp.key is not None

@@ -31,8 +31,12 @@ def test_clean_certificate_with_matching_key_has_no_problems() -> None:
 
 @pytest.mark.parametrize(
     ("spec", "fmt", "label"),
-    [("RSA_2048", "pkcs1", "PKCS#1"), ("RSA_2048", "pkcs8", "PKCS#8"),
-     ("EC_prime256v1", "sec1", "SEC1"), ("EC_prime256v1", "pkcs8", "PKCS#8")],
+    [
+        ("RSA_2048", "pkcs1", "PKCS#1"),
+        ("RSA_2048", "pkcs8", "PKCS#8"),
+        ("EC_prime256v1", "sec1", "SEC1"),
+        ("EC_prime256v1", "pkcs8", "PKCS#8"),
+    ],
 )
 def test_key_formats_are_read(spec: str, fmt: str, label: str) -> None:
     cert = issue(key_spec=spec)

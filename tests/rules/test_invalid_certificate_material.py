@@ -41,7 +41,9 @@ def test_key_size_limit_applies_to_acm_not_iam() -> None:
 def test_mismatched_key_points_at_the_key_file() -> None:
     cert = certificate(issue(), Delivery.IAM)
     other = issue(key_spec="RSA_2048", common_name="other.example.com", key=None)
-    cert.private_key_pem = Pem(issue(key_spec="RSA_3072").key_pem(), Location("certs/other.key", 1, 1))
+    cert.private_key_pem = Pem(
+        issue(key_spec="RSA_3072").key_pem(), Location("certs/other.key", 1, 1)
+    )
     del other
     findings = only(run(bound(cert, Target.ALB)), RULE)
     assert [f.location.file for f in findings] == ["certs/other.key"]

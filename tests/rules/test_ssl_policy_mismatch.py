@@ -10,8 +10,14 @@ ECDSA_ONLY = frozenset({"ECDHE-ECDSA-AES128-GCM-SHA256"})
 
 
 def test_classic_custom_policy_without_ecdsa_cannot_serve_ec() -> None:
-    model = bound(certificate(issue(key_spec="EC_prime256v1"), ), Target.CLB,
-                  ssl_policy="my-policy", cipher_suites=RSA_ONLY)
+    model = bound(
+        certificate(
+            issue(key_spec="EC_prime256v1"),
+        ),
+        Target.CLB,
+        ssl_policy="my-policy",
+        cipher_suites=RSA_ONLY,
+    )
     findings = only(run(model), RULE)
     assert [f.severity for f in findings] == [Severity.WARNING]
     assert "ECDHE-ECDSA" in findings[0].message
@@ -25,16 +31,25 @@ def test_classic_custom_policy_without_rsa_cannot_serve_rsa() -> None:
 def test_matching_policies_pass() -> None:
     rsa = bound(certificate(issue(key_spec="RSA_2048")), Target.CLB, cipher_suites=RSA_ONLY)
     assert only(run(rsa), RULE) == []
-    tls13 = bound(certificate(issue(key_spec="EC_prime256v1")), Target.ALB,
-                  ssl_policy="ELBSecurityPolicy-TLS13-1-3-2021-06")
+    tls13 = bound(
+        certificate(issue(key_spec="EC_prime256v1")),
+        Target.ALB,
+        ssl_policy="ELBSecurityPolicy-TLS13-1-3-2021-06",
+    )
     assert only(run(tls13), RULE) == []
 
 
 def test_cnsa2_policy_with_p256_is_an_unconfirmed_warning() -> None:
-    model = bound(certificate(issue(key_spec="EC_prime256v1")), Target.ALB,
-                  ssl_policy="ELBSecurityPolicy-TLS13-1-3-CNSA2-INTEROP1-FIPS-PQ-2026-07")
+    model = bound(
+        certificate(issue(key_spec="EC_prime256v1")),
+        Target.ALB,
+        ssl_policy="ELBSecurityPolicy-TLS13-1-3-CNSA2-INTEROP1-FIPS-PQ-2026-07",
+    )
     findings = only(run(model), RULE)
     assert len(findings) == 1 and findings[0].details["confirmed"] is False
-    p384 = bound(certificate(issue(key_spec="EC_secp384r1")), Target.ALB,
-                 ssl_policy="ELBSecurityPolicy-TLS13-1-3-CNSA2-INTEROP1-FIPS-PQ-2026-07")
+    p384 = bound(
+        certificate(issue(key_spec="EC_secp384r1")),
+        Target.ALB,
+        ssl_policy="ELBSecurityPolicy-TLS13-1-3-CNSA2-INTEROP1-FIPS-PQ-2026-07",
+    )
     assert only(run(p384), RULE) == []

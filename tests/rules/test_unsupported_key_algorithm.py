@@ -28,8 +28,11 @@ def test_incident_2020_ec_p256_imported_into_acm_refused_by_alb() -> None:
 
 def test_incident_fix_importing_into_iam_passed_in_2020() -> None:
     ec = issue(key_spec="EC_prime256v1", **LONG_LIVED)
-    model = bound(certificate(ec, Delivery.IAM, address="aws_iam_server_certificate.app"),
-                  Target.ALB, protocol="HTTPS")
+    model = bound(
+        certificate(ec, Delivery.IAM, address="aws_iam_server_certificate.app"),
+        Target.ALB,
+        protocol="HTTPS",
+    )
     assert only(run(model, date(2020, 4, 13)), RULE) == []
 
 
@@ -53,8 +56,9 @@ def test_acm_cannot_import_ed25519_or_p224() -> None:
     for spec in ("ED25519", "EC_secp224r1"):
         cert = certificate(issue(key_spec=spec), Delivery.ACM_IMPORT)
         findings = only(run(bound(cert, Target.ALB)), RULE)
-        assert any(f.details["target"] == "acm-import" and f.severity == Severity.ERROR
-                   for f in findings), spec
+        assert any(
+            f.details["target"] == "acm-import" and f.severity == Severity.ERROR for f in findings
+        ), spec
 
 
 def test_tls_private_key_p224_default_trap() -> None:
@@ -105,6 +109,12 @@ def test_acm_arn_of_unknown_origin_considers_imported_and_issued() -> None:
 
 def test_compatible_key_passes_everywhere() -> None:
     cert = certificate(issue(key_spec="RSA_2048"), Delivery.ACM_IMPORT)
-    for target in (Target.ALB, Target.NLB, Target.CLB, Target.CLOUDFRONT,
-                   Target.APIGATEWAY_REGIONAL, Target.APIGATEWAY_EDGE):
+    for target in (
+        Target.ALB,
+        Target.NLB,
+        Target.CLB,
+        Target.CLOUDFRONT,
+        Target.APIGATEWAY_REGIONAL,
+        Target.APIGATEWAY_EDGE,
+    ):
         assert only(run(bound(cert, target)), RULE) == [], target

@@ -8,7 +8,9 @@ RULE = "weak_key"
 
 
 def test_rsa_1024_is_weak() -> None:
-    findings = only(run(bound(certificate(issue(key_spec="RSA_1024"), Delivery.IAM), Target.ALB)), RULE)
+    findings = only(
+        run(bound(certificate(issue(key_spec="RSA_1024"), Delivery.IAM), Target.ALB)), RULE
+    )
     assert [f.severity for f in findings] == [Severity.WARNING]
     assert "Security Hub ACM.2" in findings[0].message
     assert findings[0].location.file == "certs/app.pem"
