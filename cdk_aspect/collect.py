@@ -1,0 +1,91 @@
+"""Turning one CDK stack into the resources the CloudFormation front end reads.
+
+Every jsii call is a round trip to the node process, so a stack is collected once: one
+`find_all`, the resource type from the Python class where jsii gave us a specific L1 class
+(no round trip), and only the resources the front end reads are resolved, in one `resolve` call
+for the whole stack, then rendered to CloudFormation names.
+
+Known gap: property overrides (`add_property_override`) live in a private field the jsii API
+does not expose, so the Aspect does not see them; `certfit cdk.out/` (the same rules, on the
+synthesized templates) does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import aws_cdk as cdk
+
+from linter.cloudformation import METADATA_KEY, RELEVANT_TYPES
+
+_TYPE_BY_CLASS: dict[type, str | None] = {}
+
+
+def resource_type(res: cdk.CfnResource) -> str:
+    """The CloudFormation type, from the L1 class's constant when jsii gave us one."""
+    cls = type(res)
+    if cls not in _TYPE_BY_CLASS:
+        _TYPE_BY_CLASS[cls] = None
+        if cls is not cdk.CfnResource and "CFN_RESOURCE_TYPE_NAME" in dir(cls):
+            try:
+                _TYPE_BY_CLASS[cls] = str(cls.CFN_RESOURCE_TYPE_NAME)  # type: ignore[attr-defined]
+            except Exception:  # a proxy class without the constant: ask the resource
+                _TYPE_BY_CLASS[cls] = None
+    known = _TYPE_BY_CLASS[cls]
+    return known if known is not None else res.cfn_resource_type
+
+
+@dataclass
+class StackResources:
+    """The relevant resources of one stack, in template shape, and where each came from."""
+
+    stack: cdk.Stack
+    template: dict[str, dict[str, Any]] = field(default_factory=dict)  # logical id -> resource
+    constructs: dict[str, cdk.CfnResource] = field(default_factory=dict)  # construct path -> L1
+    members: set[str] = field(default_factory=set)  # jsii refs of every CfnResource in the stack
+
+
+def _ref(obj: Any) -> str:
+    return str(getattr(getattr(obj, "__jsii_ref__", None), "ref", id(obj)))
+
+
+def collect_stack(stack: cdk.Stack) -> StackResources:
+    out = StackResources(stack)
+    nested: set[str] = set()
+    for child in stack.node.find_all():
+        if child is not stack and isinstance(child, cdk.Stack):
+            nested.update(_ref(c) for c in child.node.find_all())
+    relevant: list[tuple[cdk.CfnResource, str]] = []
+    for child in stack.node.find_all():
+        if not isinstance(child, cdk.CfnResource) or _ref(child) in nested:
+            continue
+        out.members.add(_ref(child))
+        rtype = resource_type(child)
+        if rtype in RELEVANT_TYPES:
+            relevant.append((child, rtype))
+    if not relevant:
+        return out
+    raw = {
+        str(i): {
+            "id": stack.get_logical_id(res),
+            "props": res._cfn_properties,
+            "certfit": res.get_metadata(METADATA_KEY),
+        }
+        for i, (res, _) in enumerate(relevant)
+    }
+    resolved = stack.resolve(raw)  # one round trip for the whole stack
+    for i, (res, rtype) in enumerate(relevant):
+        entry = resolved[str(i)]
+        path = res.node.path
+        try:
+            props = res._render_properties(entry.get("props") or {})
+        except Exception:  # a value the renderer rejects: read it as given
+            props = entry.get("props") or {}
+        metadata: dict[str, Any] = {"aws:cdk:path": path}
+        if entry.get("certfit"):
+            metadata[METADATA_KEY] = entry["certfit"]
+        resource: dict[str, Any] = {"Type": rtype, "Properties": props, "Metadata": metadata}
+        out.template[str(entry["id"])] = resource
+        out.constructs[path] = res
+    return out
