@@ -67,3 +67,45 @@ def test_tls_private_key_defaults_are_the_providers() -> None:
     assert key_info_from_tls_private_key("ECDSA", ecdsa_curve="P384").acm_name == "EC_secp384r1"  # type: ignore[union-attr]
     assert key_info_from_tls_private_key("ED25519").key_id == "ED25519"  # type: ignore[union-attr]
     assert key_info_from_tls_private_key("ECDSA", ecdsa_curve="P999") is None
+
+
+def test_rsa_pss_certificate_has_no_acm_name(tmp_path) -> None:
+    """cryptography cannot generate an RSASSA-PSS key, so openssl makes this one."""
+    import shutil
+    import subprocess
+
+    openssl = shutil.which("openssl")
+    assert openssl, "openssl is part of the machine image and needed to make an RSA-PSS key"
+    subprocess.run(
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa-pss",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+            "-keyout",
+            str(tmp_path / "k.pem"),
+            "-out",
+            str(tmp_path / "c.pem"),
+            "-nodes",
+            "-subj",
+            "/CN=pss.example.com",
+            "-days",
+            "30",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    insp = material.inspect(
+        Pem((tmp_path / "c.pem").read_bytes(), Location("c.pem")),
+        private_key=Pem((tmp_path / "k.pem").read_bytes(), Location("k.pem")),
+    )
+    assert insp.key is not None
+    assert (insp.key.family, insp.key.acm_name, insp.key.key_id) == (
+        "RSA-PSS",
+        None,
+        "RSA_PSS_2048",
+    )
+    assert insp.private_key_matches is True
