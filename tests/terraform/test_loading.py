@@ -1,0 +1,282 @@
+"""Loading a tree: variable sources and their precedence, module following, --recursive roots,
+links out of the root, the parse cache, and the parse-work figure."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from fixtures import pki
+from linter.model import Model
+from linter.options import LoadOptions
+from linter.terraform import find_root_modules, load_terraform
+from tests.terraform.conftest import findings, load, write_tree
+
+LISTENER = """
+variable "cert" {
+  type    = string
+  default = "arn:aws:acm:eu-west-1:111122223333:certificate/from-default"
+}
+
+resource "aws_lb_listener" "l" {
+  protocol        = "HTTPS"
+  certificate_arn = var.cert
+}
+"""
+
+
+def bound_arn(model: Model) -> str | None:
+    [b] = model.bindings
+    return b.certificate.arn if b.certificate else None
+
+
+def arn(name: str) -> str:
+    return f"arn:aws:acm:eu-west-1:111122223333:certificate/{name}"
+
+
+def test_variable_precedence_follows_terraform(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "main.tf": LISTENER,
+            "terraform.tfvars": f'cert = "{arn("tfvars")}"\n',
+            "b.auto.tfvars": f'cert = "{arn("auto-b")}"\n',
+            "a.auto.tfvars.json": f'{{"cert": "{arn("auto-a")}"}}\n',
+            "extra.tfvars": f'cert = "{arn("var-file")}"\n',
+        },
+    )
+    env = {"TF_VAR_cert": arn("env")}
+    assert bound_arn(load(tmp_path, environ=env)) == arn("auto-b")  # lexical: b after a
+    (tmp_path / "b.auto.tfvars").unlink()
+    assert bound_arn(load(tmp_path, environ=env)) == arn("auto-a")
+    var_file = [tmp_path / "extra.tfvars"]
+    assert bound_arn(load(tmp_path, environ=env, var_files=var_file)) == arn("var-file")
+    cli = {"cert": arn("cli")}
+    assert bound_arn(load(tmp_path, environ=env, var_files=var_file, variables=cli)) == arn("cli")
+    for f in ("terraform.tfvars", "a.auto.tfvars.json"):
+        (tmp_path / f).unlink()
+    assert bound_arn(load(tmp_path, environ=env)) == arn("env")
+    assert bound_arn(load(tmp_path, environ={})) == arn("from-default")
+
+
+def test_typed_variables_from_the_command_line_are_parsed(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "main.tf": """
+variable "certs" {
+  type = map(string)
+}
+resource "aws_lb_listener" "l" {
+  protocol        = "HTTPS"
+  certificate_arn = var.certs["api"]
+}
+"""
+        },
+    )
+    model = load(tmp_path, variables={"certs": f'{{ api = "{arn("cli-map")}" }}'})
+    assert bound_arn(model) == arn("cli-map")
+
+
+MODULE_TREE = {
+    "main.tf": """
+module "edge" {
+  source = "./modules/edge"
+  cert   = "arn:aws:acm:eu-west-1:111122223333:certificate/x"
+}
+""",
+    "modules/edge/main.tf": """
+variable "cert" {}
+module "inner" {
+  source = "../inner"
+  cert   = var.cert
+}
+""",
+    "modules/inner/main.tf": """
+variable "cert" {}
+resource "aws_lb" "nlb" {
+  load_balancer_type = "network"
+}
+resource "aws_lb_listener" "tls" {
+  load_balancer_arn = aws_lb.nlb.arn
+  protocol          = "TLS"
+  certificate_arn   = var.cert
+}
+""",
+}
+
+
+def test_local_modules_pass_inputs_down_and_findings_name_the_call_chain(tmp_path: Path) -> None:
+    write_tree(tmp_path, MODULE_TREE)
+    model = load(tmp_path)
+    [b] = model.bindings
+    assert b.endpoint.address == "module.edge.module.inner.aws_lb_listener.tls"
+    assert b.certificate is not None and b.certificate.arn == arn("x")
+    assert [(c.file, c.line) for c in b.callers] == [("main.tf", 3), ("modules/edge/main.tf", 4)]
+    [notice] = findings(model)
+    assert [(c.file, c.line) for c in notice.callers] == [
+        ("main.tf", 3),
+        ("modules/edge/main.tf", 4),
+    ]
+    assert load(tmp_path, call_module_type="none").bindings == []
+
+
+def test_find_root_modules_skips_directories_only_called_as_modules(tmp_path: Path) -> None:
+    write_tree(tmp_path / "stack", MODULE_TREE)
+    write_tree(tmp_path, {"other/main.tf": LISTENER, ".terraform/modules/x/main.tf": LISTENER})
+    roots = find_root_modules(tmp_path)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in roots) == ["other", "stack"]
+
+
+def test_a_link_out_of_the_root_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    issued = pki.issue("x.example.com", "EC_prime256v1")
+    (outside / "x.pem").write_bytes(issued.cert_pem)
+    root = tmp_path / "root"
+    write_tree(
+        root,
+        {
+            "main.tf": """
+resource "aws_acm_certificate" "c" {
+  certificate_body = file("certs/x.pem")
+  private_key      = file("certs/x.key")
+}
+resource "aws_lb_listener" "l" {
+  protocol        = "HTTPS"
+  certificate_arn = aws_acm_certificate.c.arn
+}
+"""
+        },
+    )
+    (root / "certs").mkdir()
+    os.symlink(outside / "x.pem", root / "certs" / "x.pem")
+    model = load(root)
+    [cert] = [c for c in model.certificates if c.address == "aws_acm_certificate.c"]
+    assert cert.certificate_pem is None  # never read
+    material = [f for f in findings(model) if f.rule == "invalid_certificate_material"]
+    assert [(f.location.file, f.location.line) for f in material] == [
+        ("main.tf", 3),
+        ("main.tf", 4),
+    ]
+    assert "points outside the project root" in material[0].message
+
+
+def test_private_keys_never_reach_the_parse_cache(tmp_path: Path) -> None:
+    issued = pki.issue("inline.example.com", "RSA_2048")
+    key = issued.key_pem().decode()
+    write_tree(
+        tmp_path / "tree",
+        {
+            "main.tf": f"""
+resource "aws_iam_server_certificate" "inline" {{
+  name             = "inline"
+  certificate_body = <<-PEM
+{issued.cert_pem.decode()}
+  PEM
+  private_key      = <<-PEM
+{key}
+  PEM
+}}
+resource "aws_elb" "e" {{
+  listener {{
+    lb_protocol        = "https"
+    lb_port            = 443
+    instance_port      = 80
+    instance_protocol  = "http"
+    ssl_certificate_id = aws_iam_server_certificate.inline.arn
+  }}
+}}
+"""
+        },
+    )
+    cache = tmp_path / "cache"
+    tree = tmp_path / "tree"
+    first = load(tree, cache_dir=cache)
+    [cert] = first.certificates
+    assert cert.private_key_pem is not None and b"PRIVATE KEY" in cert.private_key_pem.data
+    stored = b"".join(p.read_bytes() for p in cache.rglob("*") if p.is_file())
+    assert stored  # the listener block was cached
+    assert b"PRIVATE KEY" not in stored
+    assert key.splitlines()[1].encode() not in stored
+    assert "PRIVATE" not in repr(cert)
+
+
+def test_second_run_is_served_from_the_cache(tmp_path: Path) -> None:
+    write_tree(tmp_path / "tree", MODULE_TREE)
+    cache = tmp_path / "cache"
+    cold = load_terraform(
+        tmp_path / "tree", LoadOptions.for_root(tmp_path / "tree", cache_dir=cache)
+    )
+    warm = load_terraform(
+        tmp_path / "tree", LoadOptions.for_root(tmp_path / "tree", cache_dir=cache)
+    )
+    assert cold.parse_stats.bytes_parsed > 0  # type: ignore[attr-defined]
+    assert warm.parse_stats.bytes_parsed == 0  # type: ignore[attr-defined]
+    cold_blocks = cold.parse_stats.blocks_parsed + cold.parse_stats.cache_hits  # type: ignore[attr-defined]
+    assert warm.parse_stats.cache_hits == cold_blocks  # type: ignore[attr-defined]
+    assert [b.location for b in warm.bindings] == [b.location for b in cold.bindings]
+
+
+def _monorepo(root: Path, services: int) -> None:
+    """Many services with networking, IAM and compute; one of them has a listener."""
+    filler = """
+resource "aws_security_group" "sg_{i}" {{
+  name        = "svc-{i}"
+  description = "service {i} with a {{ brace }} in text"
+  ingress {{
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }}
+}}
+
+resource "aws_iam_role" "role_{i}" {{
+  name               = "svc-{i}"
+  assume_role_policy = <<-JSON
+    {{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow",
+      "Principal": {{"Service": "ecs-tasks.amazonaws.com"}}, "Action": "sts:AssumeRole"}}]}}
+  JSON
+}}
+
+variable "count_{i}" {{
+  type    = number
+  default = {i}
+}}
+"""
+    for i in range(services):
+        write_tree(
+            root, {f"svc{i}/main.tf": "".join(filler.format(i=f"{i}_{j}") for j in range(8))}
+        )
+    write_tree(root, {"svc0/listener.tf": LISTENER})
+
+
+def test_parse_work_grows_with_what_is_relevant_not_with_the_tree(tmp_path: Path) -> None:
+    _monorepo(tmp_path, 40)
+    totals = []
+    for root in find_root_modules(tmp_path):
+        model = load_terraform(root, LoadOptions.for_root(tmp_path))
+        totals.append(model.parse_stats)  # type: ignore[attr-defined]
+    tree_bytes = sum(s.bytes_in_tree for s in totals)
+    parsed = sum(s.bytes_parsed for s in totals)
+    assert tree_bytes == sum(p.stat().st_size for p in tmp_path.rglob("*.tf"))
+    # only the listener and the variable it reads are parsed, not the 40 services
+    assert 0 < parsed <= len(LISTENER.encode())
+    assert parsed < tree_bytes / 100
+
+
+@pytest.mark.parametrize("mode", ["none", "local"])
+def test_unrelated_module_calls_are_not_parsed(tmp_path: Path, mode: str) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "main.tf": 'module "net" {\n  source = "./net"\n}\n' + LISTENER,
+            "net/main.tf": 'resource "aws_vpc" "v" {\n  cidr_block = "10.0.0.0/16"\n}\n',
+        },
+    )
+    model = load(tmp_path, call_module_type=mode)
+    assert len(model.bindings) == 1
+    assert model.parse_stats.bytes_parsed <= len(LISTENER.encode())  # type: ignore[attr-defined]
