@@ -1,0 +1,81 @@
+"""Templates parse to plain values that remember where each key was written."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from linter.cloudformation.parse import TemplateSyntaxError, load_json, load_text, load_yaml
+
+YAML = """\
+AWSTemplateFormatVersion: 2010-09-09
+Resources:
+  Listener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref LB
+      Certificates:
+        - CertificateArn: !GetAtt Server.Arn
+      SslPolicy: !If [Modern, !Sub "${Prefix}-TLS13", !ImportValue shared-policy]
+      Protocol: !Select [0, !Split [",", "TLS,HTTPS"]]
+      Port: !FindInMap [Ports, !Ref "AWS::Region", tls]
+"""
+
+
+def test_yaml_short_tags_become_the_long_forms_cloudformation_reads() -> None:
+    doc = load_yaml(YAML)
+    props = doc["Resources"]["Listener"]["Properties"]
+    assert doc["AWSTemplateFormatVersion"] == "2010-09-09"
+    assert props["LoadBalancerArn"] == {"Ref": "LB"}
+    assert props["Certificates"][0]["CertificateArn"] == {"Fn::GetAtt": ["Server", "Arn"]}
+    assert props["SslPolicy"] == {
+        "Fn::If": ["Modern", {"Fn::Sub": "${Prefix}-TLS13"}, {"Fn::ImportValue": "shared-policy"}]
+    }
+    assert props["Protocol"] == {"Fn::Select": [0, {"Fn::Split": [",", "TLS,HTTPS"]}]}
+    assert props["Port"] == {"Fn::FindInMap": ["Ports", {"Ref": "AWS::Region"}, "tls"]}
+
+
+def test_yaml_remembers_lines_of_keys_and_list_items() -> None:
+    doc = load_yaml(YAML)
+    props = doc["Resources"]["Listener"]["Properties"]
+    assert doc["Resources"].where("Listener") == (3, 3)
+    assert props.where("Certificates") == (7, 7)
+    assert props["Certificates"].where(0) == (8, 11)
+    assert props["Certificates"][0].where("CertificateArn") == (8, 11)
+
+
+def test_json_remembers_lines_and_matches_the_json_module() -> None:
+    text = json.dumps(
+        {
+            "Resources": {
+                "A": {"Type": "X", "Properties": {"List": [1, 2.5, "s\u00e9", None, True]}}
+            }
+        },
+        indent=2,
+    )
+    doc = load_json(text)
+    assert doc == json.loads(text)
+    lines = text.splitlines()
+    line, col = doc["Resources"]["A"]["Properties"].where("List")
+    assert lines[line - 1][col - 1 :].startswith('"List"')
+    line, col = doc["Resources"]["A"]["Properties"]["List"].where(2)
+    assert lines[line - 1][col - 1 :].startswith('"s\\u00e9"')
+
+
+@pytest.mark.parametrize(
+    ("text", "suffix", "line"),
+    [
+        ('{\n  "Resources": {\n    "A": [1, 2,]\n  }\n}\n', ".json", 3),
+        ("Resources:\n  A: [1, 2\n  B: 3\n", ".yaml", 3),
+    ],
+)
+def test_syntax_errors_say_where(text: str, suffix: str, line: int) -> None:
+    with pytest.raises(TemplateSyntaxError) as info:
+        load_text(text, suffix)
+    assert info.value.line == line
+
+
+def test_yaml_never_builds_python_objects() -> None:
+    with pytest.raises(TemplateSyntaxError):
+        load_yaml("Resources: !!python/object/apply:os.system ['echo unsafe']\n")
