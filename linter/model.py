@@ -24,7 +24,7 @@ class Severity(str, Enum):
         return {"error": 3, "warning": 2, "notice": 1}[self.value]
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # "Error", as tflint prints it
         return self.value.capitalize()
 
 

@@ -39,16 +39,16 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if v.status == Status.REJECTED:
             refused.add(id(cert))
     for binding in ctx.model.bindings:
-        cert = binding.certificate
-        target = binding.endpoint.target
-        if cert is None or target is None or id(cert) in refused:
+        bound = binding.certificate
+        endpoint_target = binding.endpoint.target
+        if bound is None or endpoint_target is None or id(bound) in refused:
             continue  # a certificate that never exists is reported once, at its cause
-        key = ctx.key_of(cert)
-        if key is None:
+        bound_key = ctx.key_of(bound)
+        if bound_key is None:
             continue
-        v = endpoint_verdict(ctx, target.value, cert.delivery, key)
-        if v is not None and v.status in (Status.REJECTED, Status.UNCONFIRMED):
-            yield _finding(v, key, cert, binding, binding.location)
+        ev = endpoint_verdict(ctx, endpoint_target.value, bound.delivery, bound_key)
+        if ev is not None and ev.status in (Status.REJECTED, Status.UNCONFIRMED):
+            yield _finding(ev, bound_key, bound, binding, binding.location)
 
 
 def endpoint_verdict(
