@@ -227,12 +227,15 @@ def parse_config(
     text: str, path: Path, shown: str, known_rules: tuple[str, ...] | None = None
 ) -> Config:
     """Parse the text of a config file at `path` (`shown` is how messages name it)."""
-    import hcl2
+    # hcl2.api.query, not hcl2.query: importing the hcl2.query package (as the Terraform
+    # front end does) replaces that attribute with the subpackage.
+    from hcl2.api import query
+    from lark.exceptions import LarkError
 
     config = Config(path=path)
     try:
-        doc = hcl2.query(text)
-    except Exception as exc:  # lark's errors carry line/column; any parse failure is input
+        doc = query(text)
+    except (LarkError, ValueError) as exc:  # lark's errors carry line and column
         line = getattr(exc, "line", 0) or 0
         column = getattr(exc, "column", 0) or 0
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -243,6 +246,12 @@ def parse_config(
     r = _Reader(shown, base, config)
     known = set(known_rules) if known_rules is not None else None
 
+    for attr in doc.attributes():
+        r.error(
+            "unknown config attribute",
+            f"'{attr.name}' must be inside a block, e.g. config {{ {attr.name} = ... }}",
+            attr,
+        )
     for block in doc.blocks():
         kind = block.block_type
         if kind == "config":

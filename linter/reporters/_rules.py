@@ -68,6 +68,18 @@ _TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
+def _summary(name: str) -> str | None:
+    """The rule module's own SUMMARY: one source for the one-line description."""
+    try:
+        from linter.rules import by_name
+    except ImportError:
+        return None
+    rule = by_name(name)
+    summary = getattr(rule, "SUMMARY", None) if rule is not None else None
+    return summary if isinstance(summary, str) and summary else None
+
+
 def rule_text(name: str, link: str = "") -> RuleText:
     short, full = _TEXTS.get(name, (name.replace("_", " ").capitalize(), ""))
+    short = _summary(name) or short
     return RuleText(name=name, short=short, full=full or short, link=link or RULE_LINK.format(name))

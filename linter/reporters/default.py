@@ -56,11 +56,22 @@ def _short(loc: Location) -> str:
     return f"{loc.file}:{loc.line}" if loc.line else loc.file
 
 
+def _split_fix(f: Finding) -> tuple[str, str | None]:
+    """The message and the fix: from details when a rule gives one, else the rules' habit of
+    ending a message with "Fix: ...", which a person reads best on its own line."""
+    fix = f.details.get("fix") or f.details.get("how_to_fix")
+    if isinstance(fix, str) and fix:
+        return f.message, fix
+    head, sep, tail = f.message.partition(" Fix: ")
+    return (head, tail) if sep else (f.message, None)
+
+
 def _finding(f: Finding, root: str, cache: dict[str, list[str] | None], paint: _Painter) -> str:
+    message, fix = _split_fix(f)
     out = [
         paint(f"{f.severity.title}:", _BOLD, _COLORS[f.severity])
         + " "
-        + paint(f.message, _BOLD)
+        + paint(message, _BOLD)
         + f" ({f.rule})",
         "",
         f"  {_where(f.location)}:",
@@ -73,7 +84,6 @@ def _finding(f: Finding, root: str, cache: dict[str, list[str] | None], paint: _
     if f.related:
         out.append("  related: " + ", ".join(_short(r) for r in f.related))
     out.append("")
-    fix = f.details.get("fix") or f.details.get("how_to_fix")
     if fix:
         out.append(f"Fix: {fix}")
     if f.link:
