@@ -1,0 +1,181 @@
+"""Plan JSON: the real terraform-compliance plans (format 0.1, Terraform 0.12) read in place from
+../shared, and a format 1.x plan in the layout newer Terraform writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fixtures import pki
+from linter.model import Delivery, Target
+from linter.options import LoadOptions
+from linter.terraform.plan import is_plan_json, load_plan
+from tests.terraform.conftest import findings
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO.parent / "shared" / "corpus" / "terraform-plan"  # read in place, never copied
+
+
+def corpus_plan(name: str):  # type: ignore[no-untyped-def]
+    path = CORPUS / f"terraform-compliance-{name}.plan.json"
+    return load_plan(path, LoadOptions.for_root(CORPUS.parent.parent))
+
+
+def test_every_corpus_file_is_recognised_as_a_plan() -> None:
+    plans = sorted(CORPUS.glob("*.plan.json"))
+    assert len(plans) == 4
+    assert all(is_plan_json(p) for p in plans)
+    assert not is_plan_json(REPO / "pyproject.toml")
+    assert not is_plan_json(CORPUS / "LICENSE.terraform-compliance")
+
+
+def test_classic_elb_with_a_literal_iam_certificate() -> None:
+    model = corpus_plan("issue-126")
+    [b] = model.bindings  # the port-80 http listener is not an endpoint
+    assert b.endpoint.target is Target.CLB
+    assert b.endpoint.protocol == "HTTPS"
+    assert b.certificate is not None
+    assert b.certificate.delivery is Delivery.IAM
+    assert b.certificate.arn == "arn:aws:iam::123456789012:server-certificate/certName"
+    [notice] = findings(model)
+    assert notice.rule == "unresolved_certificate"
+    assert notice.location.file == "corpus/terraform-plan/terraform-compliance-issue-126.plan.json"
+    text = (CORPUS / "terraform-compliance-issue-126.plan.json").read_text()
+    assert text[notice.location.column - 1 :].startswith('"address":"aws_elb.bar"')
+
+
+def test_tcp_and_udp_listeners_need_no_certificate() -> None:
+    model = corpus_plan("issue-171")
+    assert model.endpoints == [] and model.bindings == [] and model.errors == []
+
+
+def test_https_listener_inside_a_child_module() -> None:
+    model = corpus_plan("issue-249-has")
+    [b] = model.bindings
+    assert b.endpoint.address == "module.alb.aws_alb_listener.alb"
+    assert b.endpoint.target is Target.ALB
+    assert b.endpoint.ssl_policy == "ELBSecurityPolicy-2016-08"
+    assert b.certificate is not None and b.certificate.delivery is Delivery.ACM_UNKNOWN
+
+
+def test_requested_acm_certificate_defaults_to_rsa_2048() -> None:
+    model = corpus_plan("issue-427")
+    [cert] = model.certificates
+    assert cert.delivery is Delivery.ACM_REQUEST
+    assert cert.key is not None and cert.key.key_id == "RSA_2048"
+
+
+def _plan_v1(cert_pem: str, key_pem: str) -> dict:  # type: ignore[type-arg]
+    """What Terraform 1.x writes for an imported certificate on an NLB TLS listener created in
+    the same apply: the ARN is unknown, the configuration says where it comes from."""
+    return {
+        "format_version": "1.2",
+        "terraform_version": "1.9.5",
+        "planned_values": {
+            "root_module": {
+                "child_modules": [
+                    {
+                        "address": "module.edge",
+                        "resources": [
+                            {
+                                "address": "module.edge.aws_acm_certificate.this",
+                                "mode": "managed",
+                                "type": "aws_acm_certificate",
+                                "name": "this",
+                                "values": {
+                                    "certificate_body": cert_pem,
+                                    "private_key": key_pem,
+                                    "certificate_chain": None,
+                                },
+                                "sensitive_values": {},
+                            },
+                            {
+                                "address": "module.edge.aws_lb.this",
+                                "mode": "managed",
+                                "type": "aws_lb",
+                                "name": "this",
+                                "values": {"load_balancer_type": "network"},
+                            },
+                            {
+                                "address": "module.edge.aws_lb_listener.tls",
+                                "mode": "managed",
+                                "type": "aws_lb_listener",
+                                "name": "tls",
+                                "values": {"port": 443, "protocol": "TLS"},
+                            },
+                        ],
+                    }
+                ]
+            }
+        },
+        "resource_changes": [
+            {
+                "address": "module.edge.aws_lb_listener.tls",
+                "change": {
+                    "actions": ["create"],
+                    "after_unknown": {"certificate_arn": True, "load_balancer_arn": True},
+                },
+            }
+        ],
+        "resource_drift": [],
+        "relevant_attributes": [],
+        "configuration": {
+            "root_module": {
+                "module_calls": {
+                    "edge": {
+                        "source": "./modules/edge",
+                        "module": {
+                            "resources": [
+                                {
+                                    "address": "aws_lb_listener.tls",
+                                    "mode": "managed",
+                                    "type": "aws_lb_listener",
+                                    "name": "tls",
+                                    "expressions": {
+                                        "certificate_arn": {
+                                            "references": [
+                                                "aws_acm_certificate.this.arn",
+                                                "aws_acm_certificate.this",
+                                            ]
+                                        },
+                                        "load_balancer_arn": {
+                                            "references": ["aws_lb.this.arn", "aws_lb.this"]
+                                        },
+                                    },
+                                }
+                            ]
+                        },
+                    }
+                }
+            }
+        },
+        "checks": [],
+        "timestamp": "2026-11-30T01:00:00Z",
+    }
+
+
+def test_format_1x_follows_unknown_arns_through_the_configuration(tmp_path: Path) -> None:
+    issued = pki.issue("edge.example.com", "RSA_4096")
+    plan = _plan_v1(issued.cert_pem.decode(), issued.key_pem().decode())
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan, indent=2))
+    assert is_plan_json(path)
+    model = load_plan(path, LoadOptions.for_root(tmp_path))
+    [b] = model.bindings
+    assert b.endpoint.target is Target.NLB
+    assert b.certificate is not None
+    assert b.certificate.address == "module.edge.aws_acm_certificate.this"
+    assert b.certificate.certificate_pem is not None
+    result = findings(model)
+    assert [(f.rule, f.severity.value) for f in result] == [("unsupported_key_algorithm", "error")]
+    assert result[0].location.file == "plan.json"
+    line = path.read_text().splitlines()[result[0].location.line - 1]
+    assert '"module.edge.aws_lb_listener.tls"' in line
+
+
+def test_a_plan_that_is_not_json_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text('{"format_version": "1.2",\n  "planned_values": {,}\n}')
+    model = load_plan(path, LoadOptions.for_root(tmp_path))
+    [err] = model.errors
+    assert err.location is not None and err.location.line == 2
