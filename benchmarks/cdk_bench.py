@@ -1,0 +1,220 @@
+"""What certfit costs inside `cdk synth`: a generated CDK app with N HTTPS/TLS listeners,
+synthesized plain, with a no-op Python Aspect, with `CertFitChecks`, and through the
+validation-plugin path when cdk_aspect offers one.
+
+Each synthesis runs in its own process (importing aws-cdk-lib costs seconds and hundreds of
+MB, and jsii state must not carry over); the process times `app.synth()` itself, which is where
+Aspects and validations run, and reports it as one JSON line.
+Run one: `python -m benchmarks.cdk_bench child MODE LISTENERS`.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+MODES = ("plain", "noop-aspect", "certfit-aspect", "certfit-plugin")
+PER_STACK = 50  # listeners per stack: keeps each stack far below CloudFormation's 500 resources
+
+
+def plugin_class() -> Any:
+    """cdk_aspect's IPolicyValidationPlugin, if it has one (it is optional in issue 5)."""
+    import cdk_aspect
+
+    for name in dir(cdk_aspect):
+        if "plugin" in name.lower() or "validation" in name.lower():
+            obj = getattr(cdk_aspect, name)
+            if isinstance(obj, type):
+                return obj
+    return None
+
+
+def build_app(listeners: int, outdir: str) -> Any:
+    """Stacks of ALBs (two HTTPS listeners each, SNI certificates on some) and NLBs (TLS),
+    ACM certificates of the three algorithms ACM issues, and the buckets, queues and functions
+    that sit next to them in a real app."""
+    import aws_cdk as cdk
+    from aws_cdk import aws_certificatemanager as acm
+    from aws_cdk import aws_ec2 as ec2
+    from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+    from aws_cdk import aws_lambda as lambda_
+    from aws_cdk import aws_s3 as s3
+    from aws_cdk import aws_sqs as sqs
+
+    algorithms = [
+        acm.KeyAlgorithm.RSA_2048,
+        acm.KeyAlgorithm.EC_PRIME256_V1,
+        acm.KeyAlgorithm.EC_SECP384_R1,
+    ]
+    app = cdk.App(outdir=outdir)
+    made = 0
+    stack_no = 0
+    while made < listeners:
+        stack = cdk.Stack(app, f"Edge{stack_no}")
+        vpc = ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=0)
+        in_stack = 0
+        lb_no = 0
+        while in_stack < PER_STACK and made < listeners:
+            network = lb_no % 5 == 4
+            cert = acm.Certificate(
+                stack,
+                f"Cert{lb_no}",
+                domain_name=f"svc{lb_no}.s{stack_no}.example.com",
+                key_algorithm=algorithms[lb_no % len(algorithms)],
+            )
+            if network:
+                nlb = elbv2.NetworkLoadBalancer(stack, f"Nlb{lb_no}", vpc=vpc)
+                group = elbv2.NetworkTargetGroup(
+                    stack, f"Tg{lb_no}", vpc=vpc, port=443, protocol=elbv2.Protocol.TCP
+                )
+                nlb.add_listener(
+                    f"Tls{lb_no}",
+                    port=443,
+                    protocol=elbv2.Protocol.TLS,
+                    certificates=[elbv2.ListenerCertificate.from_certificate_manager(cert)],
+                    default_target_groups=[group],
+                )
+                in_stack += 1
+                made += 1
+            else:
+                alb = elbv2.ApplicationLoadBalancer(stack, f"Alb{lb_no}", vpc=vpc)
+                for port in (443, 8443):
+                    if in_stack >= PER_STACK or made >= listeners:
+                        break
+                    listener = alb.add_listener(
+                        f"Https{port}",
+                        port=port,
+                        certificates=[cert],
+                        default_action=elbv2.ListenerAction.fixed_response(200),
+                    )
+                    if lb_no % 3 == 0:
+                        listener.add_certificates(
+                            "Sni",
+                            [elbv2.ListenerCertificate.from_certificate_manager(cert)],
+                        )
+                    in_stack += 1
+                    made += 1
+            lb_no += 1
+        for i in range(8):  # what is not about TLS: most of a real app
+            s3.Bucket(stack, f"Bucket{i}", encryption=s3.BucketEncryption.S3_MANAGED)
+            sqs.Queue(stack, f"Queue{i}")
+        for i in range(4):
+            lambda_.Function(
+                stack,
+                f"Fn{i}",
+                runtime=lambda_.Runtime.PYTHON_3_12,
+                handler="index.handler",
+                code=lambda_.Code.from_inline("def handler(event, context):\n    return event\n"),
+            )
+        stack_no += 1
+    return app
+
+
+def add_mode(app: Any, mode: str) -> None:
+    import aws_cdk as cdk
+    import jsii
+
+    if mode == "noop-aspect":
+
+        @jsii.implements(cdk.IAspect)
+        class Noop:
+            def visit(self, node: Any) -> None:
+                pass
+
+        cdk.Aspects.of(app).add(Noop(), priority=cdk.AspectPriority.READONLY)
+    elif mode == "certfit-aspect":
+        from cdk_aspect import CertFitChecks
+
+        cdk.Aspects.of(app).add(CertFitChecks(config=False), priority=cdk.AspectPriority.READONLY)
+    elif mode == "certfit-plugin":
+        plugin = plugin_class()
+        if plugin is None:
+            raise SystemExit("cdk_aspect has no validation plugin")
+        cdk.Validations.of(app).add_plugins(plugin())
+
+
+def child(mode: str, listeners: int) -> None:
+    start = time.perf_counter()
+    import aws_cdk  # noqa: F401
+
+    imported = time.perf_counter()
+    with tempfile.TemporaryDirectory() as outdir:
+        app = build_app(listeners, outdir)
+        add_mode(app, mode)
+        built = time.perf_counter()
+        assembly = app.synth()
+        synth = time.perf_counter() - built
+        messages = [
+            m
+            for stack in assembly.stacks
+            for m in stack.messages
+            if "[certfit]" in str(m.entry.data)
+        ]
+        print(
+            json.dumps(
+                {
+                    "mode": mode,
+                    "listeners": listeners,
+                    "import_s": imported - start,
+                    "construct_s": built - imported,
+                    "synth_s": synth,
+                    "certfit_messages": len(messages),
+                }
+            )
+        )
+
+
+def measure(listeners: int, repeats: int, log: Callable[[str], None]) -> dict[str, object]:
+    """Interleaved rounds over the modes; medians of `app.synth()` time."""
+    from benchmarks.measure import run
+    from benchmarks.tools import REPO, child_env
+
+    try:
+        import aws_cdk  # noqa: F401
+    except ImportError:
+        return {"skipped": "aws-cdk-lib is not installed"}
+    modes = [m for m in MODES if m != "certfit-plugin" or plugin_class() is not None]
+    samples: dict[str, list[dict[str, Any]]] = {m: [] for m in modes}
+    errors: dict[str, str] = {}
+    log(f"CDK app with {listeners} listeners: {', '.join(modes)}")
+    for round_no in range(repeats):
+        order = modes[round_no % len(modes) :] + modes[: round_no % len(modes)]
+        for mode in order:
+            argv = [sys.executable, "-m", "benchmarks.cdk_bench", "child", mode, str(listeners)]
+            sample = run(argv, env=child_env({"PYTHONPATH": str(REPO)}), cwd=REPO)
+            try:
+                data = json.loads(sample.stdout.strip().splitlines()[-1])
+            except (ValueError, IndexError):
+                errors[mode] = sample.stderr.strip()[-400:]
+                log(f"  {mode}: failed: {errors[mode][-200:]}")
+                continue
+            data["process_s"] = sample.wall
+            data["max_rss_mb"] = sample.max_rss_mb
+            samples[mode].append(data)
+            log(f"  {mode:16} synth {data['synth_s']:6.2f} s (process {sample.wall:5.1f} s)")
+    out: dict[str, object] = {"listeners": listeners, "errors": errors, "modes": {}}
+    for mode, rows in samples.items():
+        if not rows:
+            continue
+        out["modes"][mode] = {  # type: ignore[index]
+            "n": len(rows),
+            "synth_median_s": statistics.median(r["synth_s"] for r in rows),
+            "synth_all_s": [round(r["synth_s"], 3) for r in rows],
+            "construct_median_s": statistics.median(r["construct_s"] for r in rows),
+            "process_median_s": statistics.median(r["process_s"] for r in rows),
+            "max_rss_mb": max(r["max_rss_mb"] for r in rows),
+            "certfit_messages": rows[-1]["certfit_messages"],
+        }
+    return out
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "child":
+        child(sys.argv[2], int(sys.argv[3]))
+    else:
+        raise SystemExit(__doc__)
