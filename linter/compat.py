@@ -88,6 +88,7 @@ class Verdict:
     as_of: date
     fact: Fact | None
     silent: bool = False
+    split: tuple[tuple[str, Status], ...] = ()  # per-source statuses when the origin is unknown
 
     @property
     def accepted(self) -> tuple[str, ...]:
@@ -203,6 +204,7 @@ def sources_for(delivery: Delivery) -> tuple[str, ...]:
         Delivery.ACM_REQUEST: ("acm-issued",),
         Delivery.ACM_UNKNOWN: ("acm-imported", "acm-issued"),
         Delivery.IAM: ("iam",),
+        Delivery.EXTERNAL: ("acm-imported", "acm-issued", "iam"),
     }.get(delivery, ())
 
 

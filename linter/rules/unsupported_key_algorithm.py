@@ -7,6 +7,7 @@ and on every endpoint it is bound to, against the dated facts in data/aws_compat
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from linter import compat
 from linter.compat import Status, Verdict
@@ -58,22 +59,32 @@ def endpoint_verdict(
     origin, both imported and issued are considered (issued only for keys ACM can issue): all
     rejecting is a rejection, a split is unconfirmed."""
     sources = compat.sources_for(delivery)
-    if delivery == Delivery.ACM_UNKNOWN:
+    if delivery in (Delivery.ACM_UNKNOWN, Delivery.EXTERNAL):
         issuable = ctx.data.verdict("acm-request", "any", key.key_id, ctx.as_of)
         if issuable.status != Status.ACCEPTED:
-            sources = ("acm-imported",)
+            sources = tuple(s for s in sources if s != "acm-issued")
     verdicts = [ctx.data.verdict(target, s, key.key_id, ctx.as_of) for s in sources]
     verdicts = [v for v in verdicts if v.status != Status.NO_DATA]
     if not verdicts:
         return None
     statuses = {v.status for v in verdicts}
+    origin = "acm" if delivery == Delivery.ACM_UNKNOWN else "unknown"
     if statuses == {Status.REJECTED}:
+        if len(verdicts) > 1:  # refused whatever the origin: say so, not one guess
+            return replace(verdicts[0], source=origin)
         return verdicts[0]
     if Status.REJECTED in statuses or Status.UNCONFIRMED in statuses:
         worst = next(v for v in verdicts if v.status != Status.ACCEPTED)
         if len(statuses) > 1:
+            split = tuple((v.source, v.status) for v in verdicts)
             return Verdict(
-                Status.UNCONFIRMED, worst.target, "acm", worst.key_id, worst.as_of, worst.fact
+                Status.UNCONFIRMED,
+                worst.target,
+                origin,
+                worst.key_id,
+                worst.as_of,
+                worst.fact,
+                split=split,
             )
         return worst
     return verdicts[0]
@@ -98,7 +109,9 @@ def _finding(
     src = source_label(v.source)
     frm = f" from {src}" if src else ""
     if v.source == "acm":
-        frm = " from ACM (imported or issued: not known)"
+        frm = " from ACM"
+    elif v.source == "unknown":
+        frm = " from ACM or IAM"
     accepted = ", ".join(v.accepted) or "nothing"
     as_of = v.as_of.isoformat()
     fact = v.fact
@@ -112,10 +125,11 @@ def _finding(
         if v.target == "acm-request":
             verb = "cannot issue"
         head = f"{what} {verb} a certificate with key {key_label(key)}{frm}"
-    elif v.source == "acm":
+    elif v.split:
+        how = "; ".join(f"{status.value} from {source_label(src)}" for src, status in v.split)
         head = (
-            f"{what} cannot use a certificate with key {key_label(key)} if it was imported "
-            "into ACM, and can if ACM issued it"
+            f"{what} may not be able to use a certificate with key {key_label(key)}{frm}: "
+            f"it depends on where the certificate lives ({how})"
         )
     else:
         head = (

@@ -118,3 +118,14 @@ def test_compatible_key_passes_everywhere() -> None:
         Target.APIGATEWAY_EDGE,
     ):
         assert only(run(bound(cert, target)), RULE) == [], target
+
+
+def test_key_known_but_service_unknown_is_never_a_silent_pass() -> None:
+    p256 = key_info_from_acm_name("EC_prime256v1", KeySource.CONFIG_MAPPING)
+    cert = certificate(None, Delivery.EXTERNAL, key=p256, address="imported-elsewhere")
+    findings = only(run(bound(cert, Target.CLB)), RULE)  # ACM: refused; IAM: accepted
+    assert [f.severity for f in findings] == [Severity.WARNING]
+    assert "ACM" in findings[0].message and "IAM" in findings[0].message
+    ed = key_info_from_tls_private_key("ED25519")
+    refused = only(run(bound(certificate(None, Delivery.EXTERNAL, key=ed), Target.ALB)), RULE)
+    assert [f.severity for f in refused] == [Severity.ERROR]
