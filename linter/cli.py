@@ -136,6 +136,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--force", action="store_true", help="exit 0 even when issues are found")
     p.add_argument("--no-color", action="store_true", help="no colour in the default format")
+    p.add_argument(
+        "--annotate",
+        action="store_true",
+        help="also print GitHub annotations and append the job summary to "
+        "$GITHUB_STEP_SUMMARY (automatic under GitHub Actions when no --format is given)",
+    )
+    p.add_argument(
+        "--sarif-file",
+        metavar="FILE",
+        help="also write SARIF 2.1.0 to FILE (for github/codeql-action/upload-sarif)",
+    )
     return p
 
 
@@ -307,11 +318,17 @@ def _run(args: argparse.Namespace) -> int:
 
         for err in report.errors:  # tflint prints input errors beside checkstyle on stderr
             print(f"Error: {error_text(err)}", file=sys.stderr)
-    if fmt == "github" or (in_actions and not explicit_format):
+    if fmt == "github" or args.annotate or (in_actions and not explicit_format):
         if fmt != "github":
             out.write(render(report, "github", root=str(root)))
         _append_step_summary(report, str(root), environ)
     out.flush()
+    if args.sarif_file:
+        try:
+            Path(args.sarif_file).write_text(render(report, "sarif", root=str(root)))
+        except OSError as exc:
+            print(f"certfit: cannot write {args.sarif_file}: {exc.strerror}", file=sys.stderr)
+            return 1 if not (args.force or config.force) else 0
 
     minimum = Severity(args.minimum_failure_severity or _config_minimum(config))
     force = args.force or bool(config.force)

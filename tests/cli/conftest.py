@@ -30,12 +30,17 @@ def _block(pem: bytes, indent: int) -> str:
     return textwrap.indent(pem.decode(), " " * indent).rstrip("\n")
 
 
-@pytest.fixture(scope="session")
-def pki() -> dict[str, Issued]:
+def make_pki() -> dict[str, Issued]:
+    """An RSA 4096 certificate (NLB cannot serve it) and one that expires in 10 days."""
     return {
         "rsa4096": issue("nlb.example.com", "RSA_4096"),
         "expiring": issue("soon.example.com", "RSA_2048", not_after=NOW + dt.timedelta(days=10)),
     }
+
+
+@pytest.fixture(scope="session")
+def pki() -> dict[str, Issued]:
+    return make_pki()
 
 
 def template_text(pki: dict[str, Issued]) -> str:
