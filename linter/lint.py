@@ -163,10 +163,13 @@ def load_unit(unit: Unit, options: LoadOptions) -> Model:
     return model
 
 
-def load_model(request: LintRequest, progress: Progress | None = None) -> Model:
-    """Every path's model, merged. A failing path becomes an input error; others go on."""
+def load_models(request: LintRequest, progress: Progress | None = None) -> list[Model]:
+    """One model per unit (root module, template, plan, assembly), judged separately like
+    tflint's --recursive runs each module; the first holds discovery errors. A failing unit
+    becomes an input error; the others go on."""
     reader = request.options.reader
     model = Model()
+    models = [model]
     units: list[tuple[Unit, str]] = []
     seen: set[tuple[str, Path]] = set()
     for path in request.paths:
@@ -193,7 +196,7 @@ def load_model(request: LintRequest, progress: Progress | None = None) -> Model:
         if progress is not None:
             progress(f"reading {rel or '.'} ({i}/{len(units)})")
         try:
-            model.extend(load_unit(unit, request.options))
+            models.append(load_unit(unit, request.options))
         except FrontEndMissing as exc:
             model.errors.append(InputError("cannot read input", f"{rel}: {exc}", Location(rel)))
         except Exception as exc:  # a front-end bug must not hide the other paths' findings
@@ -205,7 +208,7 @@ def load_model(request: LintRequest, progress: Progress | None = None) -> Model:
                     Location(rel),
                 )
             )
-    return model
+    return models
 
 
 def known_rules() -> tuple[str, ...]:
@@ -214,8 +217,9 @@ def known_rules() -> tuple[str, ...]:
     return RULE_NAMES
 
 
-def judge(model: Model, request: LintRequest) -> list[Finding]:
-    """Rules over the model, then ignores and suppressions, then the config's rule settings."""
+def judge(models: list[Model], request: LintRequest) -> tuple[list[Finding], Model]:
+    """Rules over each model, then ignores and suppressions, then the config's rule settings.
+    Returns the findings and the merged model."""
     from linter import ignores
     from linter.engine import Settings, evaluate
 
@@ -226,7 +230,12 @@ def judge(model: Model, request: LintRequest) -> list[Finding]:
         disabled_rules=config.disabled_rules(known_rules()),
         severity_overrides=config.severity_overrides(),
     )
-    findings = evaluate(model, settings)
+    findings: list[Finding] = []
+    model = Model()
+    for m in models:
+        findings.extend(evaluate(m, settings))
+        model.extend(m)
+    model.suppressions.extend(config.suppressions)
     findings = ignores.apply(findings, model, request.options.reader)
     result: list[Finding] = []
     seen: set[tuple[Any, ...]] = set()
@@ -243,15 +252,14 @@ def judge(model: Model, request: LintRequest) -> list[Finding]:
         if key not in seen:
             seen.add(key)
             result.append(f)
-    return sorted(result, key=Finding.sort_key)
+    return sorted(result, key=Finding.sort_key), model
 
 
 def lint(request: LintRequest, progress: Progress | None = None) -> Report:
-    model = load_model(request, progress)
-    model.suppressions.extend(request.config.suppressions)
+    models = load_models(request, progress)
     if progress is not None:
         progress("checking")
-    findings = judge(model, request)
+    findings, model = judge(models, request)
     errors = [*request.config.errors, *model.errors]
     return Report(
         findings=findings,
