@@ -41,7 +41,7 @@ def load_terraform(directory: Path, options: LoadOptions) -> Model:
         return model
     root_dir = loader.dir(directory)
     root = ModuleInstance(loader, root_dir, "", ())
-    root.root_values = root_values(root, loader)
+    root.root_values_fn = lambda: root_values(root, loader)  # read only if a var is used
     extractor = Extractor(loader)
     extractor.walk(root)
     model = extractor.model

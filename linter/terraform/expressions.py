@@ -381,3 +381,32 @@ def parse_expression(text: str) -> Node:
     if tok[0] != "eof":
         raise ExprError(f"unexpected {tok[1]!r} after the expression", tok[2])
     return node
+
+
+def parse_attributes(text: str) -> list[tuple[str, Node, int, int]]:
+    """`name = expression` pairs of a .tfvars file, with 1-based line and column: the whole
+    file, without python-hcl2 (a tfvars file has no blocks)."""
+    p = _Parser(text)
+    out: list[tuple[str, Node, int, int]] = []
+    while True:
+        kind, value, start, _end, _m = p.peek()
+        if kind == "eof":
+            return out
+        if kind != "ident" and kind != "str":
+            raise ExprError("expected a variable name", start)
+        p.take()
+        name = value
+        if kind == "str":  # "name" = value is allowed too
+            parts, p.pos = parse_template(text, _end, quoted=True)
+            p._peeked = None
+            name = "".join(x for x in parts if isinstance(x, str))
+        p.expect("=")
+        line = text.count("\n", 0, start) + 1
+        col = start - (text.rfind("\n", 0, start) + 1) + 1
+        out.append((name, p.expr(), line, col))
+
+
+def offset_position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of `offset` in `text`."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1

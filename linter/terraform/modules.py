@@ -22,7 +22,7 @@ from linter.safe_files import UnsafePath
 from linter.terraform.blocks import Attr, Block, BlockParseError, ParseStats, parse_block
 from linter.terraform.evaluate import Computed, Text, Unknown, evaluate, first_unknown
 from linter.terraform.expressions import ExprError, Node, parse_expression
-from linter.terraform.scanner import TopBlock, scan
+from linter.terraform.scanner import ScanError, TopBlock, index
 
 NO_KEY = object()  # the key of a resource without count or for_each
 _SOURCE_RE = re.compile(r'^[ \t]*source[ \t]*=[ \t]*"([^"]*)"', re.M)
@@ -73,25 +73,23 @@ class ModuleDir:
         self.scanned = True
         loader = self.loader
         try:
-            files = sorted(p for p in self.path.iterdir() if p.suffix == ".tf" and p.is_file())
+            names = sorted(
+                e.name for e in os.scandir(self.path) if e.name.endswith(".tf") and e.is_file()
+            )
         except OSError:
-            files = []
-        for f in files:
-            try:
-                data = f.read_bytes()
-            except OSError as e:
-                loader.error("cannot read file", str(e), Location(loader.rel(f)))
+            names = []
+        rel_dir = loader.rel(self.path)
+        for name in names:
+            rel = name if rel_dir in (".", "") else f"{rel_dir}/{name}"
+            indexed = _index_file(self.path / name, rel, loader)
+            if indexed is None:
                 continue
-            loader.stats.files_read += 1
-            loader.stats.files_scanned += 1
-            loader.stats.bytes_in_tree += len(data)
-            text = data.decode("utf-8", errors="replace")
-            blocks, err = scan(text, loader.rel(f))
+            blocks, err = indexed
             if err is not None:
                 loader.error(
                     "file does not parse",
                     f"{err}; the blocks before line {err.line} are still read",
-                    Location(loader.rel(f), err.line, err.column),
+                    Location(rel, err.line, err.column),
                 )
             for b in blocks:
                 self._index(b)
@@ -113,23 +111,73 @@ class ModuleDir:
     def parsed(self, top: TopBlock) -> Block | None:
         key = id(top)
         if key not in self._parsed:
-            try:
-                self._parsed[key] = parse_block(
-                    top, self.loader.options.cache_dir, self.loader.stats
-                )
-            except BlockParseError as e:
+            self._parsed[key] = None
+            memo = _PARSED.get(key)
+            result: Block | Exception
+            if memo is not None and memo[0] is top:
+                result = memo[1]
+            else:
+                try:
+                    result = parse_block(top, self.loader.options.cache_dir, self.loader.stats)
+                except (BlockParseError, ScanError) as e:
+                    result = e
+                _PARSED[key] = (top, result)
+            if isinstance(result, BlockParseError):
                 self.loader.error(
                     "block does not parse",
-                    f"{top.type} {' '.join(top.labels)}: {e}",
-                    Location(top.file, e.line, e.column),
+                    f"{top.type} {' '.join(top.labels)}: {result}",
+                    Location(top.file, result.line, result.column),
                 )
-                self._parsed[key] = None
+            elif isinstance(result, ScanError):
+                self.loader.error(
+                    "file does not parse",
+                    f"{top.type} {' '.join(top.labels)}: {result}",
+                    Location(top.file, result.line, result.column),
+                )
+            elif isinstance(result, Block):
+                self._parsed[key] = result
         return self._parsed[key]
 
     def module_source(self, call: TopBlock) -> str | None:
         """The `source` of a module call, read cheaply (literal strings only, as Terraform)."""
-        m = _SOURCE_RE.search(call.text)
+        try:
+            m = _SOURCE_RE.search(call.text)
+        except ScanError:
+            return None
         return m.group(1) if m else None
+
+
+# Files indexed in this process, by (path, rel, mtime, size): a --recursive run over many root
+# modules reads a shared local module once. Parsed blocks likewise, by their TopBlock.
+_FILES: dict[tuple[str, str], tuple[int, int, list[TopBlock], ScanError | None]] = {}
+_PARSED: dict[int, tuple[TopBlock, Block | Exception]] = {}
+
+
+def forget_files() -> None:
+    """Drop what this process remembers of files and parsed blocks (as a new process would)."""
+    _FILES.clear()
+    _PARSED.clear()
+
+
+def _index_file(
+    path: Path, rel: str, loader: Loader
+) -> tuple[list[TopBlock], ScanError | None] | None:
+    try:
+        st = path.stat()
+        key = (str(path), rel)
+        hit = _FILES.get(key)
+        if hit is not None and hit[0] == st.st_mtime_ns and hit[1] == st.st_size:
+            return hit[2], hit[3]
+        data = path.read_bytes()
+    except OSError as e:
+        loader.error("cannot read file", str(e), Location(rel))
+        return None
+    loader.stats.files_read += 1
+    loader.stats.files_scanned += 1
+    loader.stats.bytes_in_tree += len(data)
+    blocks, err = index(data.decode("utf-8", errors="replace"), rel)
+    _FILES[key] = (st.st_mtime_ns, st.st_size, blocks, err)
+    return blocks, err
 
 
 class Loader:
@@ -325,6 +373,7 @@ class ModuleInstance:
         self._resources: dict[tuple[str, str, str], Any] = {}
         self._calls: dict[str, Any] = {}
         self.root_values: dict[str, Any] | None = None
+        self.root_values_fn: Any = None  # computes root_values on first use (tfvars, env)
         rel = os.path.relpath(dir_.path, loader.root_dir)
         self.path_module = "." if rel == "." else Path(rel).as_posix()
 
@@ -345,15 +394,18 @@ class ModuleInstance:
 
     def _variable(self, name: str) -> Any:
         top = self.dir.variables.get(name)
-        decl = self.dir.parsed(top) if top else None
         if self.call is not None and self.call_scope is not None and self.call_top is not None:
             attr = self.call.attrs.get(name)
             if attr is not None:
                 return self.call_scope.eval_attr(attr, self.call_top.file)
-        elif self.root_values is not None and name in self.root_values:
-            return self.root_values[name]
+        else:
+            if self.root_values is None and self.root_values_fn is not None:
+                self.root_values = self.root_values_fn()
+            if self.root_values is not None and name in self.root_values:
+                return self.root_values[name]
         if top is None:
             return Unknown(f"var.{name} is not declared in {self.path_module}")
+        decl = self.dir.parsed(top)
         if decl is None:
             return Unknown(f"variable {name} could not be parsed")
         default = decl.attrs.get("default")
@@ -381,8 +433,11 @@ class ModuleInstance:
     def _local(self, name: str) -> Any:
         pattern = re.compile(r"^[ \t]*" + re.escape(name) + r"[ \t]*=[^=]", re.M)
         for top in self.dir.locals:
-            if not pattern.search(top.text):
-                continue
+            try:
+                if not pattern.search(top.text):
+                    continue
+            except ScanError:
+                continue  # reported when the block is parsed
             blk = self.dir.parsed(top)
             if blk is not None and name in blk.attrs:
                 return Scope(self).eval_attr(blk.attrs[name], top.file)

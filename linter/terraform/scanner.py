@@ -10,7 +10,6 @@ handed to python-hcl2 (see `blocks.py`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 # At the top level: identifiers, quoted labels, braces, comments, heredocs are all that matter.
 _TOP = re.compile(
@@ -18,7 +17,7 @@ _TOP = re.compile(
     re.S,
 )
 # Inside a block: only the characters that open or close something.
-_INNER = re.compile(r'[{}()\[\]"#/<]')
+_INNER = re.compile(r'"(?:[^"\\$%\n]|\\.|\$(?!\{)|%(?!\{))*"|[{}()\[\]"#/<]')
 # Inside a quoted string: an escape, the closing quote, or an interpolation/directive opener.
 _IN_STRING = re.compile(r'\\.|"|\$\{|%\{|\n', re.S)
 _HEREDOC = re.compile(r"<<(-?)([A-Za-z_][\w-]*)[ \t]*\r?\n")
@@ -33,19 +32,56 @@ class ScanError(Exception):
         self.column = column
 
 
-@dataclass
 class TopBlock:
-    """A top-level block: its type and labels, and where its text lies in the file."""
+    """A top-level block: its type and labels, and where its text lies in the file.
 
-    type: str
-    labels: tuple[str, ...]
-    start: int  # offset of the block type keyword
-    end: int  # offset just after the closing brace
-    line: int  # 1-based line of the block type keyword
-    column: int
-    end_line: int
-    file: str = ""  # path relative to the project root
-    text: str = field(default="", repr=False)
+    The end of the block is found lazily (only blocks that are parsed need it), so a file costs
+    one regular-expression pass to index."""
+
+    __slots__ = ("_end", "_src", "body", "column", "file", "labels", "line", "start", "type")
+
+    def __init__(
+        self,
+        type_: str,
+        labels: tuple[str, ...],
+        start: int,
+        body: int,
+        line: int,
+        column: int,
+        file: str,
+        src: str,
+        end: int | None = None,
+    ) -> None:
+        self.type = type_
+        self.labels = labels
+        self.start = start  # offset of the block type keyword
+        self.body = body  # offset just after the opening brace
+        self.line = line  # 1-based line of the block type keyword
+        self.column = column
+        self.file = file  # path relative to the project root
+        self._src = src
+        self._end = end
+
+    @property
+    def end(self) -> int:
+        """Offset just after the closing brace; raises ScanError (with this block's line)."""
+        if self._end is None:
+            try:
+                self._end = _skip_nested(self._src, self.body, "}")
+            except ScanError as e:
+                raise ScanError(str(e), self.line, self.column) from None
+        return self._end
+
+    @property
+    def end_line(self) -> int:
+        return self.line + self._src.count("\n", self.start, self.end)
+
+    @property
+    def text(self) -> str:
+        return self._src[self.start : self.end]
+
+    def __repr__(self) -> str:
+        return f"TopBlock({self.type} {self.labels} {self.file}:{self.line})"
 
 
 def _line_of(text: str, pos: int, cache: list[int]) -> int:
@@ -82,27 +118,30 @@ def _skip_heredoc(text: str, m: re.Match[str]) -> int:
 
 
 def _skip_nested(text: str, pos: int, closer: str) -> int:
-    """Skip to just after the bracket that closes the one before `pos`."""
-    stack = [closer]
-    pairs = {"{": "}", "(": ")", "[": "]"}
-    while stack:
-        m = _INNER.search(text, pos)
+    """Skip to just after the bracket that closes the one before `pos`. Plain strings (no
+    interpolation) are consumed by the regular expression in one step."""
+    depth = 1
+    search = _INNER.search
+    while True:
+        m = search(text, pos)
         if m is None:
-            raise ScanError("unclosed '" + {"}": "{", ")": "(", "]": "["}[stack[0]] + "'", 0)
-        ch = m.group()
+            raise ScanError("unclosed '" + {"}": "{", ")": "(", "]": "["}[closer] + "'", 0)
+        tok = m.group()
         pos = m.end()
-        if ch in pairs:
-            stack.append(pairs[ch])
-        elif ch in "})]":
-            if ch != stack[-1]:
-                raise ScanError(f"unexpected '{ch}'", 0, 0) from None
-            stack.pop()
-        elif ch == '"':
-            pos = _skip_string(text, pos)
-        elif ch == "#":
+        c = tok[0]
+        if c in "{([":
+            depth += 1
+        elif c in "})]":
+            depth -= 1
+            if depth == 0:
+                return pos
+        elif c == '"':
+            if len(tok) == 1:
+                pos = _skip_string(text, pos)
+        elif c == "#":
             nl = text.find("\n", pos)
             pos = len(text) if nl < 0 else nl
-        elif ch == "/":
+        elif c == "/":
             nxt = text[pos : pos + 1]
             if nxt == "/":
                 nl = text.find("\n", pos)
@@ -112,11 +151,10 @@ def _skip_nested(text: str, pos: int, closer: str) -> int:
                 if close < 0:
                     raise ScanError("unclosed comment", 0)
                 pos = close + 2
-        elif ch == "<":
+        elif c == "<":
             hd = _HEREDOC.match(text, m.start())
             if hd:
                 pos = _skip_heredoc(text, hd)
-    return pos
 
 
 def scan(text: str, file: str = "") -> tuple[list[TopBlock], ScanError | None]:
@@ -144,18 +182,17 @@ def scan(text: str, file: str = "") -> tuple[list[TopBlock], ScanError | None]:
                 return blocks, _err(str(e), text, header_start, lines)
             line = _line_of(text, header_start, lines)
             col = header_start - (text.rfind("\n", 0, header_start) + 1) + 1
-            end_line = _line_of(text, end, lines)
             blocks.append(
                 TopBlock(
                     header[0],
                     tuple(header[1:]),
                     header_start,
-                    end,
+                    m.end(),
                     line,
                     col,
-                    end_line,
                     file,
-                    text[header_start:end],
+                    text,
+                    end,
                 )
             )
             header = []
@@ -183,3 +220,27 @@ def _err(message: str, text: str, pos: int, lines: list[int]) -> ScanError:
     line = 1 + text.count("\n", 0, max(pos, 0))
     col = pos - (text.rfind("\n", 0, pos) + 1) + 1
     return ScanError(message, line, col)
+
+
+# Fast path: `terraform fmt` puts every top-level block header at the start of a line, and
+# without heredocs or block comments nothing else can start a line with a quoted label list
+# and an opening brace. Such files are indexed with one regular-expression pass.
+_HEADER = re.compile(r'^([A-Za-z_][\w-]*)((?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][\w-]*))*)[ \t]*\{', re.M)
+_LABEL = re.compile(r'"([^"\n]*)"|([A-Za-z_][\w-]*)')
+_UNSAFE = re.compile(r"<<|/\*|^[ \t]+(?:resource|data|module|variable|output|locals)\b", re.M)
+
+
+def index(text: str, file: str = "") -> tuple[list[TopBlock], ScanError | None]:
+    """Top-level blocks of `text`; block ends are found only when needed. Falls back to the
+    full `scan` when the file has heredocs, block comments or indented block headers."""
+    if _UNSAFE.search(text):
+        return scan(text, file)
+    blocks: list[TopBlock] = []
+    line, last = 1, 0
+    for m in _HEADER.finditer(text):
+        start = m.start()
+        line += text.count("\n", last, start)
+        last = start
+        labels = tuple(a if a is not None else b for a, b in _LABEL.findall(m.group(2)))
+        blocks.append(TopBlock(m.group(1), labels, start, m.end(), line, 1, file, text))
+    return blocks, None

@@ -14,9 +14,13 @@ from typing import Any
 
 from linter.model import Location
 from linter.safe_files import UnsafePath
-from linter.terraform.blocks import Attr, ParseStats
 from linter.terraform.evaluate import Unknown, evaluate
-from linter.terraform.expressions import ExprError, parse_expression
+from linter.terraform.expressions import (
+    ExprError,
+    offset_position,
+    parse_attributes,
+    parse_expression,
+)
 from linter.terraform.modules import Loader, ModuleInstance, Scope
 
 
@@ -25,31 +29,6 @@ class _LiteralScope(Scope):
 
     def root(self, name: str) -> Any:
         return Unknown(f"{name} cannot be used in a variable value")
-
-
-def _parse_tfvars(text: str, file: str, loader: Loader, stats: ParseStats) -> dict[str, Attr]:
-    from hcl2.query.body import DocumentView
-
-    stats.bytes_parsed += len(text.encode())
-    try:
-        doc = DocumentView.parse(text)
-    except Exception as e:
-        line = int(getattr(e, "line", 0) or 0)
-        col = int(getattr(e, "column", 0) or 0)
-        loader.error("file does not parse", "syntax error", Location(file, line, col))
-        return {}
-    out: dict[str, Attr] = {}
-    a: Any
-    for a in doc.attributes():
-        m = a.raw._meta
-        src = text[m.start_pos : m.end_pos]
-        expr = src[src.index("=") + 1 :].strip()
-        out[a.name] = Attr(a.name, expr, m.line, m.column, m.end_line, m.end_column)
-    return out
-
-
-def _json_value(v: Any) -> Any:
-    return v
 
 
 def _file_values(path: Path, loader: Loader, root: ModuleInstance) -> dict[str, Any]:
@@ -68,14 +47,14 @@ def _file_values(path: Path, loader: Loader, root: ModuleInstance) -> dict[str, 
             loader.error("file does not parse", f"invalid JSON: {e.msg}", Location(rel, e.lineno))
             return {}
         return dict(obj) if isinstance(obj, dict) else {}
+    try:
+        pairs = parse_attributes(text)
+    except ExprError as e:
+        line, col = offset_position(text, e.offset)
+        loader.error("file does not parse", str(e), Location(rel, line, col))
+        return {}
     scope = _LiteralScope(root)
-    out: dict[str, Any] = {}
-    for name, attr in _parse_tfvars(text, rel, loader, loader.stats).items():
-        try:
-            out[name] = evaluate(parse_expression(attr.expr), scope)
-        except ExprError as e:
-            loader.error("expression does not parse", f"{name}: {e}", Location(rel, attr.line))
-    return out
+    return {name: evaluate(node, scope) for name, node, _line, _col in pairs}
 
 
 def _from_string(name: str, raw: str, root: ModuleInstance) -> Any:

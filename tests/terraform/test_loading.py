@@ -12,6 +12,7 @@ from fixtures import pki
 from linter.model import Model
 from linter.options import LoadOptions
 from linter.terraform import find_root_modules, load_terraform
+from linter.terraform.modules import forget_files
 from tests.terraform.conftest import findings, load, write_tree
 
 LISTENER = """
@@ -207,9 +208,11 @@ resource "aws_elb" "e" {{
 def test_second_run_is_served_from_the_cache(tmp_path: Path) -> None:
     write_tree(tmp_path / "tree", MODULE_TREE)
     cache = tmp_path / "cache"
+    forget_files()
     cold = load_terraform(
         tmp_path / "tree", LoadOptions.for_root(tmp_path / "tree", cache_dir=cache)
     )
+    forget_files()  # a new process: only the disk cache remains
     warm = load_terraform(
         tmp_path / "tree", LoadOptions.for_root(tmp_path / "tree", cache_dir=cache)
     )
