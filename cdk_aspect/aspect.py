@@ -19,7 +19,13 @@ import aws_cdk as cdk
 import jsii
 from constructs import IConstruct, IValidation
 
-from cdk_aspect.collect import StackResources, collect_stack, resource_type
+from cdk_aspect.collect import (
+    StackResources,
+    collect_stack,
+    jsii_ref,
+    own_resources,
+    resource_type,
+)
 from cdk_aspect.suppress import record_suppression, suppressed
 from linter.cloudformation import RELEVANT_TYPES, TemplateSource, model_from_resources
 from linter.model import Finding, InputError, Severity, Suppression
@@ -44,10 +50,6 @@ def annotation_id(rule: str) -> str:
 def format_message(finding: Finding) -> str:
     text = f"{MESSAGE_PREFIX} {finding.rule}: {finding.message}"
     return f"{text} ({finding.link})" if finding.link else text
-
-
-def _jsii_ref(obj: object) -> str:
-    return str(getattr(getattr(obj, "__jsii_ref__", None), "ref", id(obj)))
 
 
 @jsii.implements(IValidation)
@@ -137,10 +139,10 @@ class CertFitChecks:
     def visit(self, node: IConstruct) -> None:
         if not isinstance(node, cdk.CfnResource):
             return
-        if _jsii_ref(node) in self._seen:
+        if jsii_ref(node) in self._seen:
             return
         stack = cdk.Stack.of(node)
-        self._seen.update(_jsii_ref(c) for c in stack.node.find_all())
+        self._seen.update(jsii_ref(c) for c in own_resources(stack))
         # Judge in the stack's validation, after every aspect (mutating ones on subtrees
         # included) and the app's preparation have run: once per stack, nothing missed.
         stack.node.add_validation(_JudgeStack(self, stack))

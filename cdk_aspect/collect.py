@@ -46,21 +46,26 @@ class StackResources:
     members: set[str] = field(default_factory=set)  # jsii refs of every CfnResource in the stack
 
 
-def _ref(obj: Any) -> str:
+def jsii_ref(obj: Any) -> str:
+    """A stable identity for a jsii object."""
     return str(getattr(getattr(obj, "__jsii_ref__", None), "ref", id(obj)))
+
+
+def own_resources(stack: cdk.Stack) -> list[cdk.CfnResource]:
+    """The CfnResources whose template is `stack`'s: nested stacks' resources are their own."""
+    everything = stack.node.find_all()
+    nested: set[str] = set()
+    for child in everything:
+        if child is not stack and isinstance(child, cdk.Stack):
+            nested.update(jsii_ref(c) for c in child.node.find_all())
+    return [c for c in everything if isinstance(c, cdk.CfnResource) and jsii_ref(c) not in nested]
 
 
 def collect_stack(stack: cdk.Stack) -> StackResources:
     out = StackResources(stack)
-    nested: set[str] = set()
-    for child in stack.node.find_all():
-        if child is not stack and isinstance(child, cdk.Stack):
-            nested.update(_ref(c) for c in child.node.find_all())
     relevant: list[tuple[cdk.CfnResource, str]] = []
-    for child in stack.node.find_all():
-        if not isinstance(child, cdk.CfnResource) or _ref(child) in nested:
-            continue
-        out.members.add(_ref(child))
+    for child in own_resources(stack):
+        out.members.add(jsii_ref(child))
         rtype = resource_type(child)
         if rtype in RELEVANT_TYPES:
             relevant.append((child, rtype))

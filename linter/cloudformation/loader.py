@@ -91,6 +91,34 @@ def _environment(env: Any) -> tuple[str | None, str | None]:
     )
 
 
+def _asset_templates(directory: Path, options: LoadOptions) -> dict[str, str]:
+    """Asset hash -> file, from the assembly's `*.assets.json`: how a nested stack's
+    TemplateURL names its template when asset metadata (aws:asset:path) is off."""
+    found: dict[str, str] = {}
+    for manifest in sorted(directory.glob("*.assets.json")):
+        try:
+            doc = json.loads(options.reader.read_bytes(manifest))
+        except (UnsafePath, OSError, ValueError):
+            continue
+        files = doc.get("files") if isinstance(doc, Mapping) else None
+        for asset_hash, asset in (files or {}).items():
+            source = asset.get("source") if isinstance(asset, Mapping) else None
+            path = source.get("path") if isinstance(source, Mapping) else None
+            if isinstance(path, str) and path.endswith(".json"):
+                found[str(asset_hash)] = path
+    return found
+
+
+def _nested_template(res: Mapping[str, Any], assets: dict[str, str]) -> str | None:
+    md = res.get("Metadata")
+    asset = md.get("aws:asset:path") if isinstance(md, Mapping) else None
+    if isinstance(asset, str) and asset.endswith(".json"):
+        return asset
+    props = res.get("Properties")
+    url = json.dumps(props.get("TemplateURL")) if isinstance(props, Mapping) else ""
+    return next((path for h, path in assets.items() if h in url), None)
+
+
 def _load_stack(
     directory: Path,
     template_file: str,
@@ -98,23 +126,23 @@ def _load_stack(
     account: str | None,
     options: LoadOptions,
     model: Model,
+    assets: dict[str, str],
     depth: int = 0,
 ) -> None:
     doc, rel = _read_template(directory / template_file, options, model)
     if doc is None:
         return
     model.extend(model_from_template(doc, TemplateSource(rel, region, account), options))
-    # Nested stacks: the CDK writes their templates next to the parent, named by asset path.
+    # Nested stacks: the CDK writes their templates next to the parent's, as file assets.
     resources = doc.get("Resources")
     if depth > 10 or not isinstance(resources, Mapping):
         return
     for res in resources.values():
         if not isinstance(res, Mapping) or res.get("Type") != "AWS::CloudFormation::Stack":
             continue
-        md = res.get("Metadata")
-        asset = md.get("aws:asset:path") if isinstance(md, Mapping) else None
-        if isinstance(asset, str) and asset.endswith(".json"):
-            _load_stack(directory, asset, region, account, options, model, depth + 1)
+        nested = _nested_template(res, assets)
+        if nested is not None:
+            _load_stack(directory, nested, region, account, options, model, assets, depth + 1)
 
 
 def load_cdk_out(directory: Path, options: LoadOptions) -> Model:
@@ -142,6 +170,7 @@ def _load_assembly(directory: Path, options: LoadOptions, model: Model, depth: i
     artifacts = manifest.get("artifacts") if isinstance(manifest, Mapping) else None
     if not isinstance(artifacts, Mapping):
         return
+    assets = _asset_templates(directory, options)
     for artifact in artifacts.values():
         if not isinstance(artifact, Mapping):
             continue
@@ -150,7 +179,7 @@ def _load_assembly(directory: Path, options: LoadOptions, model: Model, depth: i
         kind = artifact.get("type")
         if kind == "aws:cloudformation:stack" and isinstance(props.get("templateFile"), str):
             region, account = _environment(artifact.get("environment"))
-            _load_stack(directory, props["templateFile"], region, account, options, model)
+            _load_stack(directory, props["templateFile"], region, account, options, model, assets)
         elif (
             kind == "cdk:cloud-assembly"
             and isinstance(props.get("directoryName"), str)

@@ -67,7 +67,8 @@ def nlb_stack(app: cdk.App) -> cdk.Stack:
 def alb_stack(app: cdk.App, pem_dir: Path) -> cdk.Stack:
     """ALB HTTPS listener: default ACM certificate with the default key (RSA 2048),
     Certificate.from_certificate_arn (mapped EC P-256), and an IAM server certificate whose
-    bodies the app reads from PEM files (an expired one)."""
+    bodies the app reads from PEM files (an expired one). A nested stack holds an HTTP API
+    domain with an unmapped certificate."""
     stack = cdk.Stack(app, "Alb", env=ENV)
     vpc = _vpc(stack)
     lb = elbv2.ApplicationLoadBalancer(stack, "LB", vpc=vpc)
@@ -92,6 +93,14 @@ def alb_stack(app: cdk.App, pem_dir: Path) -> cdk.Stack:
             elbv2.ListenerCertificate.from_certificate_manager(imported),
             elbv2.ListenerCertificate.from_arn(server.attr_arn),
         ],
+    )
+    # A nested stack has its own template; its resources are judged with it.
+    inner = cdk.NestedStack(stack, "Inner")
+    apigw2.DomainName(
+        inner,
+        "HttpDomain",
+        domain_name="inner.example.com",
+        certificate=acm.Certificate.from_certificate_arn(inner, "Unmapped", UNMAPPED_ARN),
     )
     return stack
 

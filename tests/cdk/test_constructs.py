@@ -46,6 +46,11 @@ def test_alb_certificates(constructs_app: Synth) -> None:
     assert constructs_app.at("Alb/LB/Https/More2/Resource", "info") == []
 
 
+def test_nested_stack_resources_are_judged(constructs_app: Synth) -> None:
+    (info,) = constructs_app.at("Alb/Inner/HttpDomain/Resource", "info")
+    assert "unresolved_certificate" in info and apps.UNMAPPED_ARN in info
+
+
 def test_classic_lb_with_ssl_certificate_arn(constructs_app: Synth) -> None:
     messages = constructs_app.at("Clb/LB/Resource")
     # ACM EC on Classic LB is refused; the IAM EC certificate on the SSL listener is the
@@ -72,6 +77,7 @@ def test_nothing_else_is_reported(constructs_app: Synth) -> None:
         "Nlb/LB/Tls/Extra1/Resource",
         "Nlb/LB/Tls/Extra2/Resource",
         "Alb/Expired",
+        "Alb/Inner/HttpDomain/Resource",
         "Clb/LB/Resource",
         "Edge/Cdn/Resource",
         "Edge/EdgeDomain/Resource",
