@@ -59,6 +59,16 @@ _BINARY = {
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
 
+def _shown(kind: str, value: str) -> str:
+    """A token for an error message: operators as written, anything longer only by kind, so
+    that a message can never carry a piece of key material."""
+    if kind == "eof":
+        return "end of expression"
+    if kind == "op" or len(value) <= 3:
+        return repr(value)
+    return {"ident": "name", "num": "number", "str": "string", "heredoc": "heredoc"}.get(kind, kind)
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
@@ -201,7 +211,7 @@ class _Parser:
             return self.tuple_()
         if value == "{":
             return self.object_()
-        raise ExprError(f"unexpected {value or 'end of expression'!r}", start)
+        raise ExprError(f"unexpected {_shown(kind, value)}", start)
 
     def heredoc(self, m: re.Match[str]) -> Node:
         strip, marker = m.group(3) == "-", m.group(4)
@@ -379,7 +389,7 @@ def parse_expression(text: str) -> Node:
     node = p.expr()
     tok = p.peek()
     if tok[0] != "eof":
-        raise ExprError(f"unexpected {tok[1]!r} after the expression", tok[2])
+        raise ExprError(f"unexpected {_shown(tok[0], tok[1])} after the expression", tok[2])
     return node
 
 

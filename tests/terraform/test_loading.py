@@ -283,3 +283,46 @@ def test_unrelated_module_calls_are_not_parsed(tmp_path: Path, mode: str) -> Non
     model = load(tmp_path, call_module_type=mode)
     assert len(model.bindings) == 1
     assert model.parse_stats.bytes_parsed <= len(LISTENER.encode())  # type: ignore[attr-defined]
+
+
+def test_a_broken_tfvars_file_is_an_error_with_its_line(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"main.tf": LISTENER, "terraform.tfvars": 'region = "x"\ncert = = 1\n'})
+    model = load(tmp_path)
+    [err] = model.errors
+    assert err.location is not None
+    assert (err.location.file, err.location.line) == ("terraform.tfvars", 2)
+    assert bound_arn(model) == arn("from-default")  # the rest is still linted
+
+
+def test_an_error_message_never_carries_what_looks_like_key_material(tmp_path: Path) -> None:
+    secret = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7"
+    write_tree(
+        tmp_path,
+        {"main.tf": f'resource "aws_acm_certificate" "c" {{\n  private_key = "a" {secret}\n}}\n'},
+    )
+    model = load(tmp_path)
+    assert model.errors
+    assert all(secret[:8] not in f"{e.summary} {e.message}" for e in model.errors)
+
+
+def test_an_unknown_for_each_gives_an_unresolved_binding_not_a_silent_miss(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "main.tf": """
+variable "listeners" {
+  type = map(string)
+}
+resource "aws_lb_listener" "l" {
+  for_each        = var.listeners
+  protocol        = "HTTPS"
+  certificate_arn = each.value
+}
+"""
+        },
+    )
+    model = load(tmp_path)
+    [b] = model.bindings
+    assert b.certificate is None
+    assert b.unresolved_reason is not None and "for_each" in b.unresolved_reason
+    assert [f.rule for f in findings(model)] == ["unresolved_certificate"]
