@@ -8,13 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from linter.cloudformation.parse import TemplateSyntaxError, load_text
-from linter.cloudformation.resources import TemplateSource, model_from_template
+from linter.cloudformation.resources import RELEVANT_TYPES, TemplateSource, model_from_template
 from linter.model import InputError, Location, Model
 from linter.options import LoadOptions
 from linter.safe_files import UnsafePath
 
 TEMPLATE_SUFFIXES = (".json", ".yaml", ".yml", ".template", ".cfn")
 _SNIFF_BYTES = 64 * 1024
+
+
+def _needs_positions(resource: Any) -> bool:
+    return isinstance(resource, Mapping) and resource.get("Type") in RELEVANT_TYPES
 
 
 def is_cloudformation_template(path: Path) -> bool:
@@ -50,7 +54,7 @@ def _read_template(
         model.errors.append(InputError("cannot read template", str(exc), Location(rel)))
         return None, rel
     try:
-        doc = load_text(text, path.suffix)
+        doc = load_text(text, path.suffix, _needs_positions)
     except TemplateSyntaxError as exc:
         model.errors.append(
             InputError(

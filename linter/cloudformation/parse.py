@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -80,9 +81,25 @@ class _JsonReader:
     Strings go through the C `scanstring` the json module uses, so most of the work is native.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, keep: Callable[[Any], bool] | None = None) -> None:
         self.text = text
         self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.keep = keep
+        self.fast = json.JSONDecoder()
+
+    def member(self, i: int, depth: int, trail: tuple[str, ...]) -> tuple[Any, int]:
+        """A member value; with a `keep` filter, positions are recorded only for the template's
+        Metadata and the resources `keep` accepts: the rest goes through the C decoder."""
+        if self.keep is None or (depth == 1 and trail[0] in ("Resources", "Metadata")):
+            return self.value(i, depth, trail)
+        start = self.skip(i)
+        try:
+            plain, end = self.fast.raw_decode(self.text, start)
+        except json.JSONDecodeError as exc:
+            raise self.fail(exc.msg, exc.pos) from None
+        if depth == 2 and trail[0] == "Resources" and self.keep(plain):
+            return self.value(start, depth, trail)
+        return plain, end
 
     def pos(self, index: int) -> Pos:
         line = bisect.bisect_left(self.newlines, index)
@@ -96,7 +113,7 @@ class _JsonReader:
     def skip(self, i: int) -> int:
         return _WS.match(self.text, i).end()  # type: ignore[union-attr]
 
-    def value(self, i: int, depth: int = 0) -> tuple[Any, int]:
+    def value(self, i: int, depth: int = 0, trail: tuple[str, ...] = ()) -> tuple[Any, int]:
         if depth > 500:
             raise self.fail("nesting too deep", i)
         text = self.text
@@ -118,7 +135,10 @@ class _JsonReader:
                 i = self.skip(i)
                 if not text.startswith(":", i):
                     raise self.fail("expected ':'", i)
-                val, i = self.value(i + 1, depth + 1)
+                if depth < 2 and self.keep is not None:
+                    val, i = self.member(i + 1, depth + 1, (*trail, key))
+                else:
+                    val, i = self.value(i + 1, depth + 1)
                 obj[key] = val
                 obj.key_pos[key] = self.pos(key_index)
                 i = self.skip(i)
@@ -161,8 +181,10 @@ class _JsonReader:
         raise self.fail("unexpected character", i)
 
 
-def load_json(text: str) -> Any:
-    reader = _JsonReader(text)
+def load_json(text: str, keep: Callable[[Any], bool] | None = None) -> Any:
+    """Parse JSON with positions; `keep(resource)` limits them to the resources that need them
+    (a cdk.out template is mostly resources nobody reports on: the C decoder reads those)."""
+    reader = _JsonReader(text, keep)
     value, end = reader.value(0)
     if reader.skip(end) != len(text):
         raise reader.fail("extra data after the document", reader.skip(end))
@@ -267,11 +289,11 @@ def load_yaml(text: str) -> Any:
         raise TemplateSyntaxError(str(exc)) from None
 
 
-def load_text(text: str, suffix: str = "") -> Any:
+def load_text(text: str, suffix: str = "", keep: Callable[[Any], bool] | None = None) -> Any:
     """JSON when it looks like JSON (or the file says so), else YAML (a superset)."""
     if suffix.lower() == ".json" or text.lstrip().startswith(("{", "[")):
         try:
-            return load_json(text)
+            return load_json(text, keep)
         except TemplateSyntaxError:
             if suffix.lower() == ".json":
                 raise

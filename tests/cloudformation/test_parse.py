@@ -79,3 +79,19 @@ def test_syntax_errors_say_where(text: str, suffix: str, line: int) -> None:
 def test_yaml_never_builds_python_objects() -> None:
     with pytest.raises(TemplateSyntaxError):
         load_yaml("Resources: !!python/object/apply:os.system ['echo unsafe']\n")
+
+
+def test_json_positions_can_be_limited_to_the_resources_that_need_them() -> None:
+    doc = {
+        "Parameters": {"P": {"Type": "String"}},
+        "Resources": {
+            "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"Tags": [{"Key": "k"}]}},
+            "Cert": {"Type": "AWS::CertificateManager::Certificate", "Properties": {"X": [1]}},
+        },
+    }
+    text = json.dumps(doc, indent=2)
+    fast = load_json(text, keep=lambda r: r.get("Type", "").startswith("AWS::Certificate"))
+    assert fast == doc
+    line, _ = fast["Resources"]["Cert"]["Properties"].where("X")
+    assert '"X"' in text.splitlines()[line - 1]
+    assert not hasattr(fast["Resources"]["Queue"], "where")  # read by the C decoder
