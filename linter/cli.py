@@ -219,10 +219,17 @@ class _Progress:
                 self.stream.flush()
 
 
-def _use_color(args: argparse.Namespace, environ: Any) -> bool:
-    if args.no_color or environ.get("NO_COLOR") or environ.get("TERM") == "dumb":
+def use_color(no_color_flag: bool, environ: Any, stream: IO[str]) -> bool:
+    """Colour only on a terminal, and never with --no-color, NO_COLOR (no-color.org: any
+    non-empty value) or TERM=dumb."""
+    if no_color_flag or environ.get("NO_COLOR") or environ.get("TERM") == "dumb":
         return False
-    return sys.stdout.isatty()
+    return stream.isatty()
+
+
+def progress_enabled(fmt: str, stream: IO[str]) -> bool:
+    """A progress line only for a person: the default format, on a terminal."""
+    return fmt == "default" and stream.isatty()
 
 
 def _relative_config_paths(config: Config, reader: Any) -> None:
@@ -304,7 +311,7 @@ def _run(args: argparse.Namespace) -> int:
         fail_on_unresolved=fail_on_unresolved,
     )
 
-    progress = _Progress(sys.stderr, enabled=fmt == "default" and sys.stderr.isatty())
+    progress = _Progress(sys.stderr, enabled=progress_enabled(fmt, sys.stderr))
     try:
         report = lint(request, progress)
     finally:
@@ -312,7 +319,7 @@ def _run(args: argparse.Namespace) -> int:
 
     in_actions = environ.get("GITHUB_ACTIONS") == "true"
     out = sys.stdout
-    out.write(render(report, fmt, root=str(root), color=_use_color(args, environ)))
+    out.write(render(report, fmt, root=str(root), color=use_color(args.no_color, environ, out)))
     if fmt == "checkstyle" and report.errors:
         from linter.reporters._common import error_text
 

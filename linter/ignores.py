@@ -14,9 +14,11 @@ path (and below) or by file. An ignore or suppression that matches nothing becom
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from linter.model import Finding, Location, Model, Severity, Suppression
 from linter.safe_files import SafeReader, UnsafePath
@@ -117,7 +119,7 @@ def _read(reader: SafeReader, file: str) -> str | None:
         return None
 
 
-def _suppression_matches(s: Suppression, f: Finding) -> bool:
+def _suppression_matches(s: Suppression, f: Finding, root: Path) -> bool:
     if not (f.rule in s.rules or "all" in s.rules):
         return False
     if s.construct_path is not None:
@@ -126,6 +128,8 @@ def _suppression_matches(s: Suppression, f: Finding) -> bool:
             path == s.construct_path or path.startswith(s.construct_path.rstrip("/") + "/")
         )
     if s.file is not None:
+        if os.path.isabs(s.file):  # a config read without knowing the root keeps it absolute
+            return os.path.normpath(s.file) == os.path.normpath(root / f.location.file)
         return f.location.file == s.file
     return True
 
@@ -155,7 +159,7 @@ def apply(findings: Iterable[Finding], model: Model, reader: SafeReader) -> list
     used_suppressions: set[int] = set()
     kept: list[Finding] = []
     for f in findings:
-        if f.rule == RULE or not _ignored(f, by_file, model, used_suppressions):
+        if f.rule == RULE or not _ignored(f, by_file, model, used_suppressions, reader.root):
             kept.append(f)
 
     known = _known_rules()
@@ -177,7 +181,11 @@ def apply(findings: Iterable[Finding], model: Model, reader: SafeReader) -> list
 
 
 def _ignored(
-    f: Finding, by_file: dict[str, list[Annotation]], model: Model, used_supp: set[int]
+    f: Finding,
+    by_file: dict[str, list[Annotation]],
+    model: Model,
+    used_supp: set[int],
+    root: Path,
 ) -> bool:
     hit = False
     for loc in (f.location, *f.callers):
@@ -192,7 +200,7 @@ def _ignored(
             a.used.add(f.rule)
             hit = True
     for i, s in enumerate(model.suppressions):
-        if _suppression_matches(s, f):
+        if _suppression_matches(s, f, root):
             used_supp.add(i)
             hit = True
     return hit

@@ -151,3 +151,17 @@ def test_unused_ignore_can_be_switched_off(certfit: Callable[..., Run], project:
     (project / ".certfit.hcl").write_text('rule "unused_ignore" {\n  enabled = false\n}\n')
     run = certfit("-f", "json", cwd=project)
     assert "unused_ignore" not in {i["rule"]["name"] for i in json.loads(run.out)["issues"]}
+
+
+def test_config_suppression_by_file_without_rebasing(tmp_path: Path) -> None:
+    """load_config keeps a suppress block's file absolute (it does not know the root); the CDK
+    Aspect passes it on as is, and it must still match root-relative findings."""
+    from linter.config import load_config
+
+    (tmp_path / ".certfit.hcl").write_text(
+        'suppress {\n  rules = ["weak_key"]\n  file = "legacy/main.tf"\n  reason = "r"\n}\n'
+    )
+    config = load_config(None, tmp_path, {"HOME": str(tmp_path / "h")}, ("weak_key",))
+    finding = Finding("weak_key", Severity.WARNING, "w", Location("legacy/main.tf", 3, 1))
+    model = Model(suppressions=list(config.suppressions))
+    assert apply([finding], model, SafeReader(tmp_path)) == []
