@@ -1,0 +1,109 @@
+"""What the Aspect and the validation plugin share: options, the config file, and judging a
+model exactly as `certfit` would (engine, recorded suppressions, config suppressions)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
+from cdk_aspect.suppress import suppressed
+from linter.model import Finding, InputError, Model, Severity, Suppression
+from linter.options import CertificateMapping, LoadOptions
+from linter.safe_files import SafeReader
+
+MESSAGE_PREFIX = "[certfit]"
+
+
+def format_message(finding: Finding) -> str:
+    """The annotation text: prefix and rule first, so users and tests can grep for it."""
+    text = f"{MESSAGE_PREFIX} {finding.rule}: {finding.message}"
+    return f"{text} ({finding.link})" if finding.link else text
+
+
+class Judge:
+    """as_of: judge as AWS stood on that date (default: today, or the config's `as_of`).
+    min_severity: report only findings at or above it ("error", "warning", "notice").
+    certificates: ARN -> ACM key algorithm name (or a CertificateMapping), for certificates
+        managed outside the app; merged over the config file's `certificate` blocks.
+    config: path of a .certfit.hcl; None finds one as the CLI does (./.certfit.hcl, ...);
+        False reads none.
+    root: where PEM files may be read (default: the current directory).
+    fail_on_unresolved: report unresolved certificates as errors (they fail `cdk synth`).
+    """
+
+    def __init__(
+        self,
+        *,
+        as_of: date | str | None = None,
+        min_severity: Severity | str = Severity.NOTICE,
+        certificates: Mapping[str, str | CertificateMapping] | None = None,
+        config: str | Path | bool | None = None,
+        root: str | Path | None = None,
+        expiry_days: int | None = None,
+        fail_on_unresolved: bool = False,
+    ) -> None:
+        from linter.engine import Settings
+
+        self.root = Path(root or os.getcwd())
+        self.min_severity = (
+            min_severity if isinstance(min_severity, Severity) else Severity(min_severity.lower())
+        )
+        self.fail_on_unresolved = fail_on_unresolved
+        self.options = LoadOptions.for_root(self.root)
+        self.settings = Settings()
+        self.config_suppressions: list[Suppression] = []
+        self.config_errors: list[InputError] = []
+        if config is not False:
+            self._read_config(None if config in (None, True) else Path(str(config)))
+        for arn, value in (certificates or {}).items():
+            self.options.certificate_mappings[arn] = (
+                value
+                if isinstance(value, CertificateMapping)
+                else CertificateMapping(arn, key_algorithm=value, source="CertFitChecks")
+            )
+        if as_of is not None:
+            self.settings.as_of = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+        if expiry_days is not None:
+            self.settings.expiry_days = expiry_days
+
+    def _read_config(self, path: Path | None) -> None:
+        from linter.config import load_config
+        from linter.rules import RULE_NAMES
+
+        cfg = load_config(path, self.root, known_rules=RULE_NAMES)
+        self.options.certificate_mappings.update(cfg.certificate_mappings)
+        self.config_suppressions.extend(cfg.suppressions)
+        if cfg.as_of is not None:
+            self.settings.as_of = cfg.as_of
+        if cfg.expiry_days is not None:
+            self.settings.expiry_days = cfg.expiry_days
+        self.settings.disabled_rules = cfg.disabled_rules(RULE_NAMES)
+        self.settings.severity_overrides = cfg.severity_overrides()
+        self.fail_on_unresolved = self.fail_on_unresolved or bool(cfg.fail_on_unresolved)
+        self.config_errors.extend(cfg.errors)
+
+    def judge(self, model: Model, reader: SafeReader | None = None) -> list[Finding]:
+        """The findings to report for one stack's model."""
+        from linter import ignores
+        from linter.engine import evaluate
+
+        # Suppressions recorded in this stack's metadata go through the CLI's own code (an
+        # unused one is reported, as `certfit cdk.out/` does); the config's apply app-wide.
+        found = ignores.apply(evaluate(model, self.settings), model, reader or self.options.reader)
+        kept = []
+        for finding in found:
+            if self.fail_on_unresolved and finding.rule == "unresolved_certificate":
+                finding.severity = Severity.ERROR
+            if finding.severity.rank < self.min_severity.rank:
+                continue
+            if suppressed(finding, self.config_suppressions):
+                continue
+            kept.append(finding)
+        return kept
+
+    def take_config_errors(self) -> list[InputError]:
+        """The config file's problems, once (they are said on the first stack only)."""
+        errors, self.config_errors = self.config_errors, []
+        return errors
