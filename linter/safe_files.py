@@ -32,7 +32,9 @@ class SafeReader:
             p = Path(base if base is not None else self.root) / p
         lexical = Path(os.path.normpath(p))
         if not self._inside(lexical):
-            raise UnsafePath(f"'{path}' is outside the project root {self.root}; refused")
+            raise UnsafePath(
+                f"'{path}' is outside the project root; refused (--root widens what may be read)"
+            )
         real = Path(os.path.realpath(lexical))
         if not self._inside(real):
             raise UnsafePath(f"'{path}' is a link that points outside the project root; refused")

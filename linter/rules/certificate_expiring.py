@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from linter.engine import RuleContext
 from linter.model import Finding, Severity
-from linter.rules.common import related_of
+from linter.rules.common import anchor, related_of
 
 NAME = "certificate_expiring"
 SEVERITY = Severity.WARNING
@@ -28,7 +28,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         left = insp.not_after - now
         if left < timedelta(0) or left > window:
             continue  # already expired: invalid_certificate_material says so
-        where = cert.certificate_pem.location if cert.certificate_pem else cert.location
+        where = (
+            anchor(cert, cert.certificate_pem.location) if cert.certificate_pem else cert.location
+        )
         yield Finding(
             rule=NAME,
             severity=SEVERITY,

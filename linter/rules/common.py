@@ -47,6 +47,16 @@ def verdict_details(v: Verdict) -> dict[str, Any]:
     }
 
 
+def anchor(cert: Certificate, material_location: Location) -> Location:
+    """Where a finding about material is reported: in the configuration that names the
+    material (so an inline ignore there works and the pull request diff shows it), unless the
+    material sits in that same file or there is no configuration (`certfit inspect`). The PEM
+    file itself stays a related location."""
+    if not cert.location.file or material_location.file == cert.location.file:
+        return material_location
+    return cert.location
+
+
 def related_of(cert: Certificate | None, binding: Binding | None = None) -> tuple[Location, ...]:
     """The certificate's definition and PEM files, and the endpoint, without repeats."""
     locs: list[Location] = []

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from linter.engine import RuleContext
 from linter.model import Delivery, Finding, Severity
-from linter.rules.common import key_details, related_of
+from linter.rules.common import anchor, key_details, related_of
 
 NAME = "invalid_certificate_material"
 SEVERITY = Severity.ERROR
@@ -35,22 +35,24 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if insp is None:
             continue
         for p in insp.problems:
-            service = {Delivery.ACM_IMPORT: "ACM", Delivery.IAM: "IAM"}.get(
-                cert.delivery, "ACM and IAM"
-            )
+            where = anchor(cert, p.location)
+            service = {
+                Delivery.ACM_IMPORT: "ACM refuses it at import",
+                Delivery.IAM: "IAM refuses it at upload",
+            }.get(cert.delivery, "ACM and IAM refuse it")
             if p.acm_only and cert.delivery == Delivery.IAM:
                 continue
             severity = Severity.WARNING if p.severity_hint == "warning" else SEVERITY
             if p.acm_only:
-                service = "ACM"
+                service = "ACM refuses it at import"
             yield Finding(
                 rule=NAME,
                 severity=severity,
-                message=f"{cert.address}: {p.message} ({service} import would refuse or break it)"
+                message=f"{cert.address}: {p.message} ({service})"
                 if severity == Severity.ERROR
                 else f"{cert.address}: {p.message}",
-                location=p.location,
-                related=tuple(r for r in related if r != p.location),
+                location=where,
+                related=tuple(r for r in (p.location, *related) if r != where),
                 callers=cert.callers,
                 details={
                     "certificate": cert.address,

@@ -9,11 +9,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from linter.engine import RuleContext
-from linter.model import Finding, Severity
+from linter.model import Finding, Severity, Target
 
 NAME = "listener_missing_certificate"
 SEVERITY = Severity.ERROR
 SUMMARY = "An HTTPS or TLS listener without a default certificate"
+
+
+MISSING = {
+    Target.ALB: "the deployment fails with 'A certificate must be specified for HTTPS listeners'",
+    Target.NLB: "the deployment fails: a TLS listener needs a default certificate",
+    Target.CLB: "the deployment fails: an HTTPS/SSL listener needs SSLCertificateId",
+    Target.CLOUDFRONT: (
+        "CloudFront refuses alternate domain names (CNAMEs) without a viewer certificate that "
+        "covers them"
+    ),
+    Target.APIGATEWAY_REGIONAL: "a custom domain name needs a certificate",
+    Target.APIGATEWAY_EDGE: "a custom domain name needs a certificate",
+}
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].upper() in "AEFHILMNORSX" else "a"
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -22,14 +39,22 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         if any(b.role == "default" for b in ctx.bindings_of(endpoint)):
             continue
-        proto = endpoint.protocol or "TLS"
+        what = f"{endpoint.protocol} listener" if endpoint.protocol else "TLS endpoint"
+        if endpoint.target in (Target.CLOUDFRONT,):
+            what = "distribution with alternate domain names"
+        elif endpoint.target in (Target.APIGATEWAY_REGIONAL, Target.APIGATEWAY_EDGE):
+            what = "custom domain name"
+        why = (
+            MISSING.get(endpoint.target, "the deployment fails")
+            if endpoint.target
+            else ("the deployment fails")
+        )
         yield Finding(
             NAME,
             SEVERITY,
-            f"{endpoint.address} is a {proto} listener with no default certificate; the "
-            "deployment fails with 'A certificate must be specified for HTTPS listeners'. "
-            "Fix: set the listener's certificate (certificate_arn, Certificates, "
-            "ssl_certificate_id).",
+            f"{endpoint.address} is {_article(what)} {what} with no default certificate; {why}. "
+            "Fix: set its certificate (certificate_arn, Certificates, ssl_certificate_id, "
+            "viewer_certificate).",
             endpoint.location,
             callers=endpoint.callers,
             details={

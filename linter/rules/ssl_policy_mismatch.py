@@ -19,12 +19,19 @@ SEVERITY = Severity.WARNING
 SUMMARY = "The listener's security policy has no cipher suite for the certificate's key type"
 
 
+NOT_RSA_AUTH = ("ECDSA", "DSS", "PSK", "SRP", "ADH", "AECDH", "ANON", "NULL-")
+
+
 def _suites_serve(suites: frozenset[str], key: KeyInfo) -> bool:
-    names = {s.upper() for s in suites}
+    """Whether a suite list can authenticate with the key. TLS 1.3 suites (TLS_AES_*,
+    TLS_CHACHA20_*) do not depend on the certificate type, so they serve either."""
+    names = {s.upper() for s in suites if s}
+    if any(n.startswith("TLS_AES_") or n.startswith("TLS_CHACHA20_") for n in names):
+        return True
     if key.family == "EC":
-        return any("ECDSA" in s for s in names)
+        return any("ECDSA" in n for n in names)
     if key.family in ("RSA", "RSA-PSS"):
-        return any("ECDSA" not in s and "PSK" not in s for s in names if s)
+        return any(not any(tag in n for tag in NOT_RSA_AUTH) for n in names)
     return True
 
 

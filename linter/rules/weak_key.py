@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from linter.engine import RuleContext
 from linter.model import Finding, Severity
-from linter.rules.common import key_details, related_of
+from linter.rules.common import anchor, key_details, related_of
 
 NAME = "weak_key"
 SEVERITY = Severity.WARNING
@@ -25,7 +25,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         if key.size >= MIN_BITS:
             continue
-        where = cert.certificate_pem.location if cert.certificate_pem else cert.location
+        where = (
+            anchor(cert, cert.certificate_pem.location) if cert.certificate_pem else cert.location
+        )
         yield Finding(
             rule=NAME,
             severity=SEVERITY,

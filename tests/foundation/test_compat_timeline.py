@@ -55,9 +55,13 @@ TIMELINE = [
     (date(2024, 1, 19), "nlb", "acm-imported", "RSA_3072", Status.ACCEPTED),
     (date(2024, 1, 19), "nlb", "acm-imported", "RSA_4096", Status.REJECTED),
     (date(2024, 1, 19), "nlb", "acm-issued", "EC_secp384r1", Status.ACCEPTED),
-    # after 2023-06: CloudFront's RSA maximum goes from 2048 to 4096 (date unconfirmed).
-    (date(2022, 1, 1), "cloudfront", "acm-imported", "RSA_4096", Status.UNCONFIRMED),
-    (date(2023, 7, 1), "cloudfront", "acm-imported", "RSA_4096", Status.ACCEPTED),
+    # after 2023-06: CloudFront's RSA maximum goes from 2048 to 4096 (date unconfirmed):
+    # refused before, not known in between, accepted as the docs were checked late 2026.
+    (date(2022, 1, 1), "cloudfront", "acm-imported", "RSA_4096", Status.REJECTED),
+    (date(2023, 7, 1), "cloudfront", "acm-imported", "RSA_4096", Status.UNCONFIRMED),
+    (date(2026, 11, 1), "cloudfront", "acm-imported", "RSA_4096", Status.ACCEPTED),
+    # API Gateway takes ACM certificates only.
+    (date(2026, 11, 1), "apigateway-regional", "iam", "RSA_2048", Status.REJECTED),
 ]
 
 

@@ -38,7 +38,7 @@ def test_key_size_limit_applies_to_acm_not_iam() -> None:
     assert not any("5120" in f.message for f in iam)
 
 
-def test_mismatched_key_points_at_the_key_file() -> None:
+def test_mismatched_key_is_reported_on_the_certificate_with_the_key_file_related() -> None:
     cert = certificate(issue(), Delivery.IAM)
     other = issue(key_spec="RSA_2048", common_name="other.example.com", key=None)
     cert.private_key_pem = Pem(
@@ -46,7 +46,8 @@ def test_mismatched_key_points_at_the_key_file() -> None:
     )
     del other
     findings = only(run(bound(cert, Target.ALB)), RULE)
-    assert [f.location.file for f in findings] == ["certs/other.key"]
+    assert [f.location.file for f in findings] == ["main.tf"]
+    assert findings[0].related[0].file == "certs/other.key"
     assert "does not match" in findings[0].message
 
 

@@ -53,3 +53,12 @@ def test_cnsa2_policy_with_p256_is_an_unconfirmed_warning() -> None:
         ssl_policy="ELBSecurityPolicy-TLS13-1-3-CNSA2-INTEROP1-FIPS-PQ-2026-07",
     )
     assert only(run(p384), RULE) == []
+
+
+def test_tls13_suites_serve_either_key_and_anonymous_suites_serve_none() -> None:
+    tls13 = frozenset({"TLS_AES_128_GCM_SHA256", "ECDHE-RSA-AES128-GCM-SHA256"})
+    ec = bound(certificate(issue(key_spec="EC_prime256v1")), Target.CLB, cipher_suites=tls13)
+    assert only(run(ec), RULE) == []
+    anon = frozenset({"ADH-AES128-SHA", "ECDHE-ECDSA-AES128-SHA"})
+    rsa = bound(certificate(issue(key_spec="RSA_2048")), Target.CLB, cipher_suites=anon)
+    assert len(only(run(rsa), RULE)) == 1

@@ -13,7 +13,9 @@ def test_rsa_1024_is_weak() -> None:
     )
     assert [f.severity for f in findings] == [Severity.WARNING]
     assert "Security Hub ACM.2" in findings[0].message
-    assert findings[0].location.file == "certs/app.pem"
+    # Reported where the configuration names the certificate; the PEM file is related.
+    assert findings[0].location.file == "main.tf"
+    assert "certs/app.pem" in [r.file for r in findings[0].related]
 
 
 def test_rsa_2048_and_ec_are_not_weak() -> None:
