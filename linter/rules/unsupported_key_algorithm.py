@@ -48,7 +48,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if bound_key is None:
             continue
         ev = endpoint_verdict(ctx, endpoint_target.value, bound.delivery, bound_key)
-        if ev is not None and ev.status in (Status.REJECTED, Status.UNCONFIRMED):
+        if ev is None and compat.sources_for(bound.delivery):
+            yield _no_data(ctx, endpoint_target.value, bound_key, bound, binding)
+        elif ev is not None and ev.status in (Status.REJECTED, Status.UNCONFIRMED):
             yield _finding(ev, bound_key, bound, binding, binding.location)
 
 
@@ -161,4 +163,32 @@ def _finding(
         related=related_of(cert, binding),
         callers=binding.callers if binding else cert.callers,
         details=details,
+    )
+
+
+def _no_data(
+    ctx: RuleContext, target: str, key: KeyInfo, cert: Certificate, binding: Binding
+) -> Finding:
+    """No fact covers this target and source on this date (before the target existed, say):
+    unknown is never a pass, so say it, as a notice."""
+    return Finding(
+        rule=NAME,
+        severity=Severity.NOTICE,
+        message=(
+            f"certfit has no data on whether {target_label(target)} took a certificate with "
+            f"key {key_label(key)} from {cert.delivery.value} as of {ctx.as_of.isoformat()} "
+            "(it may not have existed then); it is not judged."
+        ),
+        location=binding.location,
+        related=related_of(cert, binding),
+        callers=binding.callers,
+        details={
+            "target": target,
+            "source": cert.delivery.value,
+            "verdict": "no-data",
+            "as_of": ctx.as_of.isoformat(),
+            **key_details(key),
+            "certificate": cert.address,
+            "endpoint": binding.endpoint.address,
+        },
     )

@@ -129,3 +129,9 @@ def test_key_known_but_service_unknown_is_never_a_silent_pass() -> None:
     ed = key_info_from_tls_private_key("ED25519")
     refused = only(run(bound(certificate(None, Delivery.EXTERNAL, key=ed), Target.ALB)), RULE)
     assert [f.severity for f in refused] == [Severity.ERROR]
+
+
+def test_no_data_is_a_notice_not_a_silent_pass() -> None:
+    cert = certificate(issue(key_spec="RSA_2048", **LONG_LIVED), Delivery.ACM_IMPORT)
+    findings = only(run(bound(cert, Target.NLB), date(2018, 1, 1)), RULE)  # before NLB TLS
+    assert [(f.severity, f.details["verdict"]) for f in findings] == [(Severity.NOTICE, "no-data")]
