@@ -181,12 +181,15 @@ def test_demo_tree_shows_findings_of_several_kinds(trees: Path) -> None:
     result = findings(model)
     assert where(result) == [
         ("error", "unsupported_key_algorithm", "cdn.tf", 31, 5),
-        ("warning", "certificate_expiring", "certs/status.pem", 1, 1),
         ("error", "unsupported_key_algorithm", "internal.tf", 17, 1),
         ("error", "unsupported_key_algorithm", "legacy.tf", 17, 5),
         ("notice", "unresolved_certificate", "main.tf", 71, 3),
+        ("warning", "certificate_expiring", "modules/https-listener/main.tf", 24, 1),
         ("error", "unsupported_key_algorithm", "partner.tf", 19, 3),
     ]
+    expiring = next(f for f in result if f.rule == "certificate_expiring")
+    assert [(c.file, c.line) for c in expiring.callers] == [("main.tf", 56)]
+    assert ("certs/status.pem", 1) in [(r.file, r.line) for r in expiring.related]
     clean = {b.endpoint.address for b in model.bindings} - {
         "aws_cloudfront_distribution.static",
         "aws_lb_listener.internal",
