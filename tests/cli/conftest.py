@@ -3,7 +3,9 @@ certificates made by fixtures/pki.py, so the real engine produces several kinds 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import os
 import subprocess
 import sys
@@ -100,24 +102,55 @@ def project(tmp_path: Path, pki: dict[str, Issued]) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def certfit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., Run]:
-    """Run the real `certfit` entry point in a subprocess, with a clean environment."""
+def _clean_environment(m: pytest.MonkeyPatch, tmp_path: Path, env: dict[str, str]) -> None:
+    for key in list(os.environ):
+        if key.startswith(("GITHUB_", "CERTFIT_")) or key in ("NO_COLOR", "TF_CLI_ARGS"):
+            m.delenv(key)
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
+    m.setenv("HOME", str(home))
+    m.setenv("CERTFIT_CACHE_DIR", str(tmp_path / "cache"))
+    for key, value in env.items():
+        m.setenv(key, value)
+
+
+@pytest.fixture
+def certfit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., Run]:
+    """Run `certfit` (linter.cli.main) in this process, in `cwd`, with a clean environment
+    and captured output: the same code path as the console script, without paying for a new
+    interpreter per run."""
+    from linter.cli import main
+
+    def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
+        out, err = io.StringIO(), io.StringIO()
+        with monkeypatch.context() as m:
+            m.chdir(cwd)
+            _clean_environment(m, tmp_path, env or {})
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                try:
+                    code = main(list(args))
+                except SystemExit as exc:  # argparse: --help, usage errors
+                    code = exc.code if isinstance(exc.code, int) else 0
+        return Run(code, out.getvalue(), err.getvalue())
+
+    return run
+
+
+@pytest.fixture
+def certfit_process(tmp_path: Path) -> Callable[..., Run]:
+    """Run the real console entry point in a subprocess (for what only a new process shows)."""
 
     def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
         base = {
             k: v
             for k, v in os.environ.items()
-            if not k.startswith(("GITHUB_", "CERTFIT_", "NO_COLOR"))
+            if not k.startswith(("GITHUB_", "CERTFIT_")) and k != "NO_COLOR"
         }
-        base.update({"HOME": str(home), "CERTFIT_CACHE_DIR": str(tmp_path / "cache")})
-        base.update(env or {})
+        base.update({"HOME": str(tmp_path), "CERTFIT_CACHE_DIR": str(tmp_path / "cache")})
         proc = subprocess.run(
-            [sys.executable, "-m", "linter.cli", *args],
+            [str(Path(sys.executable).parent / "certfit"), *args],
             cwd=cwd,
-            env={**base, "PYTHONPATH": str(REPO)},
+            env={**base, **(env or {})},
             capture_output=True,
             text=True,
             timeout=120,

@@ -28,7 +28,9 @@ def test_table_lists_every_rule_with_its_severity() -> None:
         readme.index("<!-- rules-table:start -->") : readme.index("<!-- rules-table:end -->")
     ]
     rows = re.findall(r"^\| \[`(\w+)`\]\(docs/rules/\1\.md\) \| (\w+) \|", section, re.M)
-    assert sorted(name for name, _ in rows) == sorted(RULE_NAMES)
+    assert sorted(name for name, _ in rows) == sorted(RULE_NAMES), (
+        "every rule needs docs/rules/<name>.md and a row: run python scripts/rules_table.py"
+    )
     assert dict(rows)["unused_ignore"] == "Notice"
 
 
