@@ -7,9 +7,12 @@ from types import ModuleType
 
 from linter.rules import (
     certificate_expiring,
+    certificate_region_mismatch,
+    cloudfront_iam_path,
     invalid_certificate_material,
     listener_missing_certificate,
     ssl_policy_mismatch,
+    too_many_certificates,
     unresolved_certificate,
     unsupported_key_algorithm,
     weak_key,
@@ -21,6 +24,9 @@ RULES: tuple[ModuleType, ...] = (
     unsupported_key_algorithm,
     invalid_certificate_material,
     listener_missing_certificate,
+    certificate_region_mismatch,
+    cloudfront_iam_path,
+    too_many_certificates,
     weak_key,
     certificate_expiring,
     ssl_policy_mismatch,
