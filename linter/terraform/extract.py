@@ -157,6 +157,8 @@ class Extractor:
                     cert.unknown_reason = f"key_algorithm {algo!r} is not one of ACM's names"
             else:
                 cert.unknown_reason = f"key_algorithm is not known: {_reason(algo)}"
+        if cert.delivery is not Delivery.IAM:
+            cert.region = inst.region
         self._certs[id(inst)] = cert
         self.model.certificates.append(cert)
         return cert
@@ -293,6 +295,7 @@ class Extractor:
 
     # -- endpoints --------------------------------------------------------------------------
     def _endpoint(self, inst: ResourceInstance, **kw: Any) -> Endpoint:
+        kw.setdefault("region", inst.region)
         ep = Endpoint(inst.address, location=inst.location(), callers=inst.mod.callers, **kw)
         self.model.endpoints.append(ep)
         return ep
@@ -407,6 +410,7 @@ class Extractor:
                 protocol=proto_s,
                 certificate_required=proto_s in ("HTTPS", "SSL"),
                 target_reason="aws_elb (Classic Load Balancer)",
+                region=inst.region,
                 callers=inst.mod.callers,
             )
             self.model.endpoints.append(ep)
@@ -492,6 +496,7 @@ class Extractor:
                 ssl_policy=_s(policy),
                 certificate_required=False,
                 target_reason="aws_apigatewayv2_domain_name (regional)",
+                region=inst.region,
                 callers=inst.mod.callers,
             )
             self.model.endpoints.append(ep)

@@ -65,6 +65,7 @@ class ModuleDir:
         self.outputs: dict[str, TopBlock] = {}
         self.locals: list[TopBlock] = []
         self.module_calls: dict[str, TopBlock] = {}
+        self.providers: dict[str, list[TopBlock]] = {}
         self._parsed: dict[int, Block | None] = {}
 
     def scan(self) -> None:
@@ -107,6 +108,8 @@ class ModuleDir:
             self.locals.append(b)
         elif b.type == "module" and b.labels:
             self.module_calls[b.labels[0]] = b
+        elif b.type == "provider" and b.labels:
+            self.providers.setdefault(b.labels[0], []).append(b)
 
     def parsed(self, top: TopBlock) -> Block | None:
         key = id(top)
@@ -372,6 +375,7 @@ class ModuleInstance:
         self._outputs: dict[str, Any] = {}
         self._resources: dict[tuple[str, str, str], Any] = {}
         self._calls: dict[str, Any] = {}
+        self._regions: dict[str, str | None] = {}
         self.root_values: dict[str, Any] | None = None
         self.root_values_fn: Any = None  # computes root_values on first use (tfvars, env)
         rel = os.path.relpath(dir_.path, loader.root_dir)
@@ -484,6 +488,42 @@ class ModuleInstance:
             if isinstance(r, ResourceCollection):
                 out.append(r)
         return out
+
+    # -- providers --------------------------------------------------------------------------
+    def provider_region(self, ref: str = "aws") -> str | None:
+        """The region of provider configuration `ref` ("aws" or "aws.alias") as seen from
+        this module: its own provider blocks, else what the module call passes down
+        (`providers = {...}`), else the parent's default. None when not known."""
+        if ref in self._regions:
+            return self._regions[ref]
+        self._regions[ref] = None
+        name, _, alias = ref.partition(".")
+        region: str | None = None
+        found = False
+        for top in self.dir.providers.get(name, []):
+            blk = self.dir.parsed(top)
+            if blk is None:
+                continue
+            a = blk.attrs.get("alias")
+            if (a.expr.strip().strip('"') if a else "") != alias:
+                continue
+            found = True
+            if "region" in blk.attrs:
+                v = Scope(self).eval_attr(blk.attrs["region"], top.file)
+                region = v if isinstance(v, str) else None
+            break
+        if not found and self.call is not None and self.call_scope is not None:
+            mapped = ref
+            passed = self.call.attrs.get("providers")
+            if passed is not None:
+                for key, value in re.findall(
+                    r'"?([\w-]+(?:\.[\w-]+)?)"?\s*=\s*([\w-]+(?:\.[\w-]+)?)', passed.expr
+                ):
+                    if key == ref:
+                        mapped = value
+            region = self.call_scope.mod.provider_region(mapped)
+        self._regions[ref] = region
+        return region
 
     # -- module calls -----------------------------------------------------------------------
     def module_call(self, name: str) -> Any:
@@ -767,3 +807,12 @@ class ResourceInstance:
 
     def get_index(self, key: Any) -> Any:
         return Unknown(f"{self.address} is not a collection")
+
+    @property
+    def region(self) -> str | None:
+        """The region of this resource's provider configuration, when the code says it."""
+        blk = self.block
+        ref = "aws"
+        if blk is not None and "provider" in blk.attrs:
+            ref = blk.attrs["provider"].expr.strip()
+        return self.mod.provider_region(ref)

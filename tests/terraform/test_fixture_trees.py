@@ -126,9 +126,15 @@ def test_classic_lb_cloudfront_and_api_gateway(trees: Path) -> None:
     static = next(c for c in model.certificates if c.address == "aws_iam_server_certificate.static")
     assert static.iam_path == "/cloudfront/static/"
 
+    # regions come from the provider configurations the resources use
+    regions = {c.address: c.region for c in model.certificates}
+    assert regions["aws_acm_certificate.cdn"] == "us-east-1"  # provider = aws.us_east_1
+    assert regions["aws_acm_certificate.docs"] == "eu-west-1"  # the default provider
+
     assert where(findings(model)) == [
-        ("error", "unsupported_key_algorithm", "main.tf", 31, 5),  # ACM EC on Classic LB
-        ("error", "unsupported_key_algorithm", "main.tf", 93, 5),  # P-384 on CloudFront
+        ("error", "unsupported_key_algorithm", "main.tf", 40, 5),  # ACM EC on Classic LB
+        ("error", "unsupported_key_algorithm", "main.tf", 102, 5),  # P-384 on CloudFront
+        ("error", "certificate_region_mismatch", "main.tf", 195, 5),  # not in us-east-1
     ]
 
 
@@ -180,15 +186,15 @@ def test_demo_tree_shows_findings_of_several_kinds(trees: Path) -> None:
     assert model.errors == []
     result = findings(model)
     assert where(result) == [
-        ("error", "unsupported_key_algorithm", "cdn.tf", 31, 5),
+        ("error", "unsupported_key_algorithm", "cdn.tf", 32, 5),
         ("error", "unsupported_key_algorithm", "internal.tf", 17, 1),
         ("error", "unsupported_key_algorithm", "legacy.tf", 17, 5),
-        ("notice", "unresolved_certificate", "main.tf", 71, 3),
+        ("notice", "unresolved_certificate", "main.tf", 77, 3),
         ("warning", "certificate_expiring", "modules/https-listener/main.tf", 24, 1),
         ("error", "unsupported_key_algorithm", "partner.tf", 19, 3),
     ]
     expiring = next(f for f in result if f.rule == "certificate_expiring")
-    assert [(c.file, c.line) for c in expiring.callers] == [("main.tf", 56)]
+    assert [(c.file, c.line) for c in expiring.callers] == [("main.tf", 62)]
     assert ("certs/status.pem", 1) in [(r.file, r.line) for r in expiring.related]
     clean = {b.endpoint.address for b in model.bindings} - {
         "aws_cloudfront_distribution.static",

@@ -326,3 +326,40 @@ resource "aws_lb_listener" "l" {
     assert b.certificate is None
     assert b.unresolved_reason is not None and "for_each" in b.unresolved_reason
     assert [f.rule for f in findings(model)] == ["unresolved_certificate"]
+
+
+def test_regions_follow_provider_aliases_into_modules(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "main.tf": """
+variable "region" {
+  default = "eu-north-1"
+}
+provider "aws" {
+  region = var.region
+}
+provider "aws" {
+  alias  = "use1"
+  region = "us-east-1"
+}
+module "cdn_cert" {
+  source    = "./cert"
+  providers = { aws = aws.use1 }
+}
+module "lb_cert" {
+  source = "./cert"
+}
+""",
+            "cert/main.tf": """
+resource "aws_acm_certificate" "this" {
+  domain_name = "x.example.com"
+}
+""",
+        },
+    )
+    regions = {c.address: c.region for c in load(tmp_path).certificates}
+    assert regions == {
+        "module.cdn_cert.aws_acm_certificate.this": "us-east-1",
+        "module.lb_cert.aws_acm_certificate.this": "eu-north-1",
+    }
