@@ -8,7 +8,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from linter.cli import cache_dir
 from tests.cli.conftest import REPO, Run
+from tests.reporters.workflow_commands import parse
 
 
 def test_version_from_the_console_script(
@@ -75,3 +77,36 @@ def test_default_format_has_no_colour_when_not_a_terminal(
     assert "\x1b[" not in run.out
     assert "  on stack.yaml line " in run.out
     assert "Fix: " in run.out
+
+
+def test_under_github_actions_annotations_come_with_the_default_output(
+    certfit: Callable[..., Run], project: Path, tmp_path: Path
+) -> None:
+    summary = tmp_path / "summary.md"
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)}
+    run = certfit(cwd=project, env=env)
+    assert "  on stack.yaml line " in run.out  # the default view
+    annotations = parse(run.out)
+    assert [a.name for a in annotations] == ["error", "warning", "notice"]
+    assert summary.read_text().startswith("## certfit: 3 issue(s)")
+    # an explicit machine format stays machine-readable: no annotations mixed in
+    summary.unlink()
+    as_json = certfit("-f", "json", cwd=project, env=env)
+    assert json.loads(as_json.out)["issues"]
+    assert not summary.exists()
+
+
+def test_sarif_file_beside_another_format(
+    certfit: Callable[..., Run], project: Path, tmp_path: Path
+) -> None:
+    run = certfit("-f", "compact", "--sarif-file", str(tmp_path / "out.sarif"), cwd=project)
+    assert run.out.startswith("3 issue(s) found:")
+    sarif = json.loads((tmp_path / "out.sarif").read_text())
+    assert len(sarif["runs"][0]["results"]) == 3
+
+
+def test_cache_directory_choice() -> None:
+    home = Path.home()
+    assert cache_dir({"CERTFIT_CACHE_DIR": "/c"}) == Path("/c")
+    assert cache_dir({"XDG_CACHE_HOME": "/x", "CERTFIT_CACHE_DIR": ""}) == Path("/x/certfit")
+    assert cache_dir({}) == home / ".cache" / "certfit"

@@ -174,3 +174,24 @@ def test_terraform_ignore_comment(certfit: Callable[..., Run], repo: Path) -> No
     )
     run = certfit("-f", "json", "--as-of", "2020-04-13", "envs/prod", cwd=repo)
     assert "unsupported_key_algorithm" not in {r for r, _, _ in _issues(run)}
+
+
+def test_parse_cache_is_used_and_no_cache_skips_it(
+    certfit: Callable[..., Run], repo: Path, tmp_path: Path
+) -> None:
+    key = issue("inline.example.com", "RSA_2048").key_pem().decode()
+    (repo / "envs" / "prod" / "inline.tf").write_text(
+        f'resource "aws_iam_server_certificate" "inline" {{\n'
+        f'  certificate_body = file("${{path.module}}/certs/app.pem")\n'
+        f"  private_key      = <<-EOT\n{key}  EOT\n}}\n"
+    )
+    cache = tmp_path / "cache-on"
+    first = certfit("-f", "json", "envs/prod", cwd=repo, env={"CERTFIT_CACHE_DIR": str(cache)})
+    cached = [p for p in cache.rglob("*") if p.is_file()]
+    assert cached  # blocks were cached
+    assert not any(b"PRIVATE KEY" in p.read_bytes() for p in cached)  # but never key material
+    again = certfit("-f", "json", "envs/prod", cwd=repo, env={"CERTFIT_CACHE_DIR": str(cache)})
+    assert again.out == first.out
+    off = tmp_path / "cache-off"
+    certfit("-f", "json", "--no-cache", "envs/prod", cwd=repo, env={"CERTFIT_CACHE_DIR": str(off)})
+    assert not off.exists() or not any(off.rglob("*"))
