@@ -239,7 +239,7 @@ class Extractor:
         cert.related.append(owner.location())
         if isinstance(key_ref, Computed) and isinstance(key_ref.owner, ResourceInstance):
             key = key_ref.owner
-            if key.type == "tls_private_key" and key_ref.attr == "private_key_pem":
+            if key.type == "tls_private_key" and key_ref.attr.startswith("private_key_pem"):
                 cert.related.append(key.location())
                 algo, bits, curve = (
                     key.attr("algorithm"),

@@ -545,6 +545,11 @@ class ModuleInstance:
             try:
                 child_dir = self.loader.options.reader.resolve(source, base=self.dir.path)
             except UnsafePath as e:
+                self.loader.error(
+                    "module not followed",
+                    f"module.{name}: {e}",
+                    self.loader.location(top),
+                )
                 return Unknown(f"module.{name}: {e}")
         else:
             if mode != "all":

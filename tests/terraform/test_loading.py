@@ -363,3 +363,20 @@ resource "aws_acm_certificate" "this" {
         "module.cdn_cert.aws_acm_certificate.this": "us-east-1",
         "module.lb_cert.aws_acm_certificate.this": "eu-north-1",
     }
+
+
+def test_a_module_outside_the_root_is_an_error_not_a_silent_skip(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "shared/lb/main.tf": LISTENER,
+            "stack/main.tf": 'module "lb" {\n  source = "../shared/lb"\n}\n',
+        },
+    )
+    stack = tmp_path / "stack"
+    model = load_terraform(stack, LoadOptions.for_root(stack))
+    [err] = model.errors
+    assert err.location is not None and (err.location.file, err.location.line) == ("main.tf", 1)
+    assert "outside the project root" in err.message
+    wider = load_terraform(stack, LoadOptions.for_root(tmp_path))
+    assert wider.errors == [] and len(wider.bindings) == 1
