@@ -134,6 +134,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="certificates that cannot be resolved fail the run (as errors)",
     )
+    p.add_argument(
+        "--enable-rule", action="append", default=[], metavar="RULE", help="enable a rule"
+    )
+    p.add_argument(
+        "--disable-rule", action="append", default=[], metavar="RULE", help="disable a rule"
+    )
+    p.add_argument(
+        "--only", action="append", default=[], metavar="RULE", help="run only these rules"
+    )
     p.add_argument("--force", action="store_true", help="exit 0 even when issues are found")
     p.add_argument("--no-color", action="store_true", help="no colour in the default format")
     p.add_argument(
@@ -278,9 +287,17 @@ def _run(args: argparse.Namespace) -> int:
     from linter.reporters import render
     from linter.safe_files import SafeReader
 
-    config = load_config(args.config, cwd, environ, known_rules())
+    rules = known_rules()
+    config = load_config(args.config, cwd, environ, rules)
     fmt = args.format or config.format or "default"
-    explicit_format = bool(args.format or config.format)
+    unknown = [r for r in (*args.enable_rule, *args.disable_rule, *args.only) if r not in rules]
+    if unknown:
+        print(
+            f"certfit: error: no rule named {', '.join(unknown)}; rules: {', '.join(rules)}",
+            file=sys.stderr,
+        )
+        return 1
+    _rule_flags(config, args)
 
     root = Path(args.root).resolve() if args.root else config.root or git_top(cwd) or cwd
     reader = SafeReader(root)
@@ -325,7 +342,9 @@ def _run(args: argparse.Namespace) -> int:
 
         for err in report.errors:  # tflint prints input errors beside checkstyle on stderr
             print(f"Error: {error_text(err)}", file=sys.stderr)
-    if fmt == "github" or args.annotate or (in_actions and not explicit_format):
+    # Under Actions a person reads the log: add annotations unless a format was asked for.
+    auto = in_actions and not args.format and fmt in ("default", "compact")
+    if fmt == "github" or args.annotate or auto:
         if fmt != "github":
             out.write(render(report, "github", root=str(root)))
         _append_step_summary(report, str(root), environ)
@@ -340,6 +359,19 @@ def _run(args: argparse.Namespace) -> int:
     minimum = Severity(args.minimum_failure_severity or _config_minimum(config))
     force = args.force or bool(config.force)
     return exit_code(report, minimum, force)
+
+
+def _rule_flags(config: Config, args: argparse.Namespace) -> None:
+    """--only, --enable-rule and --disable-rule over the config's rule blocks, as tflint."""
+    from linter.config import RuleConfig
+
+    if args.only:
+        config.disabled_by_default = True
+        config.rules = {name: RuleConfig(enabled=True) for name in args.only}
+    for name in args.enable_rule:
+        config.rules.setdefault(name, RuleConfig()).enabled = True
+    for name in args.disable_rule:
+        config.rules.setdefault(name, RuleConfig()).enabled = False
 
 
 def _config_minimum(config: Config) -> str:

@@ -77,9 +77,7 @@ def _is_cloud_assembly(directory: Path) -> bool:
 
 
 def _has_tf(directory: Path) -> bool:
-    return any(p.is_file() for p in directory.glob("*.tf")) or any(
-        p.is_file() for p in directory.glob("*.tf.json")
-    )
+    return any(p.is_file() for p in directory.glob("*.tf"))
 
 
 def _classify_file(path: Path) -> str | None:
@@ -100,7 +98,7 @@ def discover(path: Path, recursive: bool, rel: str) -> tuple[list[Unit], list[In
     if not path.exists():
         return [], [InputError("path not found", f"{rel} does not exist", Location(rel))]
     if path.is_file():
-        if path.suffix in (".tf", ".tfvars") or path.name.endswith(".tf.json"):
+        if path.suffix == ".tf":
             # tflint lints modules, not files: lint the module the file belongs to.
             return [Unit("terraform", path.parent)], []
         try:

@@ -110,3 +110,21 @@ def test_cache_directory_choice() -> None:
     assert cache_dir({"CERTFIT_CACHE_DIR": "/c"}) == Path("/c")
     assert cache_dir({"XDG_CACHE_HOME": "/x", "CERTFIT_CACHE_DIR": ""}) == Path("/x/certfit")
     assert cache_dir({}) == home / ".cache" / "certfit"
+
+
+def test_rule_selection_flags(certfit: Callable[..., Run], project: Path) -> None:
+    def rules(*args: str) -> set[str]:
+        return {
+            i["rule"]["name"]
+            for i in json.loads(certfit("-f", "json", *args, cwd=project).out)["issues"]
+        }
+
+    assert rules("--only", "certificate_expiring") == {"certificate_expiring"}
+    assert "unsupported_key_algorithm" not in rules("--disable-rule", "unsupported_key_algorithm")
+    (project / ".certfit.hcl").write_text(
+        'rule "weak_key" {\n  enabled = false\n}\n'
+        'rule "certificate_expiring" {\n  enabled = false\n}\n'
+    )
+    assert "certificate_expiring" in rules("--enable-rule", "certificate_expiring")
+    bad = certfit("--only", "weak_keys", cwd=project)
+    assert bad.code == 1 and "no rule named weak_keys" in bad.err
