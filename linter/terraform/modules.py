@@ -80,9 +80,10 @@ class ModuleDir:
         except OSError:
             names = []
         rel_dir = loader.rel(self.path)
+        base = str(self.path)
         for name in names:
             rel = name if rel_dir in (".", "") else f"{rel_dir}/{name}"
-            indexed = _index_file(self.path / name, rel, loader)
+            indexed = _index_file(os.path.join(base, name), rel, loader)
             if indexed is None:
                 continue
             blocks, err = indexed
@@ -163,15 +164,16 @@ def forget_files() -> None:
 
 
 def _index_file(
-    path: Path, rel: str, loader: Loader
+    path: str, rel: str, loader: Loader
 ) -> tuple[list[TopBlock], ScanError | None] | None:
     try:
-        st = path.stat()
-        key = (str(path), rel)
+        st = os.stat(path)
+        key = (path, rel)
         hit = _FILES.get(key)
         if hit is not None and hit[0] == st.st_mtime_ns and hit[1] == st.st_size:
             return hit[2], hit[3]
-        data = path.read_bytes()
+        with open(path, "rb") as f:
+            data = f.read()
     except OSError as e:
         loader.error("cannot read file", str(e), Location(rel))
         return None
@@ -192,6 +194,7 @@ class Loader:
         self.stats = ParseStats()
         self.errors: list[InputError] = []
         self.dirs: dict[Path, ModuleDir] = {}
+        self._by_given: dict[str, ModuleDir] = {}
         self._error_keys: set[tuple[str, str, str]] = set()
         self._modules_json: dict[str, str] | None = None
 
@@ -205,10 +208,13 @@ class Loader:
             self.errors.append(InputError(summary, message, location))
 
     def dir(self, path: Path) -> ModuleDir:
-        path = Path(os.path.realpath(path))
-        if path not in self.dirs:
-            self.dirs[path] = ModuleDir(path, self)
-        d = self.dirs[path]
+        key = str(path)
+        d = self._by_given.get(key)
+        if d is None:
+            real = Path(os.path.realpath(path))
+            if real not in self.dirs:
+                self.dirs[real] = ModuleDir(real, self)
+            d = self._by_given[key] = self.dirs[real]
         d.scan()
         return d
 
