@@ -1,7 +1,8 @@
-"""Short and full descriptions of each rule, for SARIF's rule table and the job summary.
+"""Short and full descriptions of each rule, for SARIF's rule table.
 
 The rule docs (docs/rules/<name>.md) are the long form and every output links to them; these
-sentences are what code scanning shows before a user clicks through.
+sentences are what code scanning shows before a user clicks through. They come from the rule
+modules themselves, so there is one place to change them.
 """
 
 from __future__ import annotations
@@ -19,47 +20,9 @@ class RuleText:
     link: str
 
 
+# Texts for rules that have no module in linter/rules (the catalogue's rules describe
+# themselves: SUMMARY and the module docstring).
 _TEXTS: dict[str, tuple[str, str]] = {
-    "unsupported_key_algorithm": (
-        "The certificate's key algorithm is not accepted where it is used",
-        "The service that serves this certificate (ALB, NLB, Classic LB, CloudFront, API "
-        "Gateway) or the way it reaches AWS (ACM import, ACM request, IAM) does not accept the "
-        "certificate's key type or size, as of the date checked. Deploying it fails or the "
-        "listener cannot use it.",
-    ),
-    "invalid_certificate_material": (
-        "Certificate, chain or key material cannot be used",
-        "The PEM material cannot be read or does not fit together: a file that is missing or "
-        "outside the project, a key that does not match the certificate, a chain in the wrong "
-        "order, an encrypted key, or bytes that are not a certificate.",
-    ),
-    "weak_key": (
-        "The certificate's key is weaker than current practice",
-        "The key is accepted by AWS but is below current recommendations (for example RSA "
-        "1024), so browsers and clients may refuse it.",
-    ),
-    "certificate_expiring": (
-        "The certificate has expired or expires soon",
-        "The certificate's notAfter date is in the past or within the expiry window "
-        "(config `expiry_days`, 30 by default).",
-    ),
-    "unresolved_certificate": (
-        "The certificate behind a listener could not be determined",
-        "The certificate reference could not be followed statically (a variable without a "
-        "value, a data source, an ARN managed elsewhere). Give it a value with a tfvars file "
-        "or a plan, or map the ARN in .certfit.hcl. Reported as a notice; "
-        "--fail-on-unresolved makes it fail.",
-    ),
-    "listener_missing_certificate": (
-        "An HTTPS or TLS listener has no certificate",
-        "A listener or endpoint that terminates TLS has no certificate bound to it, which AWS "
-        "rejects at deploy time.",
-    ),
-    "ssl_policy_mismatch": (
-        "The TLS security policy does not fit the certificate's key",
-        "The listener's SSL policy offers no cipher suite that can use the certificate's key "
-        "type (for example an ECDSA certificate with an RSA-only policy).",
-    ),
     "unused_ignore": (
         "An ignore comment or suppression matches no finding",
         "A `certfit-ignore` comment, `certfit-ignore-file` comment or suppression matched "
@@ -68,18 +31,23 @@ _TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
-def _summary(name: str) -> str | None:
-    """The rule module's own SUMMARY: one source for the one-line description."""
+def _from_module(name: str) -> tuple[str | None, str | None]:
+    """The rule module's SUMMARY and docstring body: one source for what the rule says."""
     try:
         from linter.rules import by_name
     except ImportError:
-        return None
+        return None, None
     rule = by_name(name)
-    summary = getattr(rule, "SUMMARY", None) if rule is not None else None
-    return summary if isinstance(summary, str) and summary else None
+    if rule is None:
+        return None, None
+    summary = getattr(rule, "SUMMARY", None)
+    parts = (rule.__doc__ or "").strip().split("\n\n", 1)
+    body = " ".join(parts[1].split()) if len(parts) == 2 else None
+    return (summary if isinstance(summary, str) and summary else None), body or None
 
 
 def rule_text(name: str, link: str = "") -> RuleText:
     short, full = _TEXTS.get(name, (name.replace("_", " ").capitalize(), ""))
-    short = _summary(name) or short
+    module_short, module_full = _from_module(name)
+    short, full = module_short or short, module_full or full
     return RuleText(name=name, short=short, full=full or short, link=link or RULE_LINK.format(name))
