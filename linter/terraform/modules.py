@@ -74,15 +74,23 @@ class ModuleDir:
         self.scanned = True
         loader = self.loader
         try:
-            names = sorted(
-                e.name for e in os.scandir(self.path) if e.name.endswith(".tf") and e.is_file()
+            entries = sorted(
+                (e.name, e.is_symlink())
+                for e in os.scandir(self.path)
+                if e.name.endswith(".tf") and e.is_file()
             )
         except OSError:
-            names = []
+            entries = []
         rel_dir = loader.rel(self.path)
         base = str(self.path)
-        for name in names:
+        for name, link in entries:
             rel = name if rel_dir in (".", "") else f"{rel_dir}/{name}"
+            if link:  # a .tf file may be a link, but never one out of the root
+                try:
+                    loader.options.reader.resolve(os.path.join(base, name))
+                except UnsafePath as e:
+                    loader.error("file not read", str(e), Location(rel))
+                    continue
             indexed = _index_file(os.path.join(base, name), rel, loader)
             if indexed is None:
                 continue
@@ -180,7 +188,7 @@ def _index_file(
     loader.stats.files_read += 1
     loader.stats.files_scanned += 1
     loader.stats.bytes_in_tree += len(data)
-    blocks, err = index(data.decode("utf-8", errors="replace"), rel)
+    blocks, err = index(data.decode("utf-8-sig", errors="replace"), rel)
     _FILES[key] = (st.st_mtime_ns, st.st_size, blocks, err)
     return blocks, err
 

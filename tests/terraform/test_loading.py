@@ -380,3 +380,14 @@ def test_a_module_outside_the_root_is_an_error_not_a_silent_skip(tmp_path: Path)
     assert "outside the project root" in err.message
     wider = load_terraform(stack, LoadOptions.for_root(tmp_path))
     assert wider.errors == [] and len(wider.bindings) == 1
+
+
+def test_a_tf_file_linked_from_outside_the_root_is_not_read(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"elsewhere/secret.tf": LISTENER, "root/main.tf": "\ufeff" + LISTENER})
+    os.symlink(tmp_path / "elsewhere" / "secret.tf", tmp_path / "root" / "linked.tf")
+    root = tmp_path / "root"
+    model = load_terraform(root, LoadOptions.for_root(root))
+    assert len(model.bindings) == 1  # main.tf (with a byte-order mark) only
+    [err] = model.errors
+    assert err.location is not None and err.location.file == "linked.tf"
+    assert "outside the project root" in err.message
