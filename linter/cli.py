@@ -29,7 +29,7 @@ SEVERITIES = ("error", "warning", "notice")
 EXAMPLES = """\
 examples:
   certfit                                  lint the Terraform root module here
-  certfit --recursive                      every root module below here
+  certfit --recursive                      every root module, template and cdk.out below
   certfit infra/prod --var-file prod.tfvars
   certfit plan.json                        a plan from `terraform show -json plan.out`
   certfit cdk.out                          every stack of a synthesised CDK app
@@ -94,7 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-f", "--format", choices=FORMATS, help="output format (default: default)")
     p.add_argument("-c", "--config", metavar="FILE", help="config file (default .certfit.hcl)")
     p.add_argument("--chdir", metavar="DIR", help="switch to DIR before doing anything")
-    p.add_argument("--recursive", action="store_true", help="lint every root module below")
+    p.add_argument(
+        "--recursive",
+        action="store_true",
+        help="lint every Terraform root module, CloudFormation template and cdk.out below",
+    )
     p.add_argument(
         "--root", metavar="DIR", help="project root: nothing outside it is read (default: git top)"
     )

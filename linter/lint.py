@@ -93,6 +93,39 @@ def _classify_file(path: Path) -> str | None:
     return None
 
 
+_SKIP_DIRS = {".terraform", ".git", "node_modules", ".venv", "venv", "__pycache__"}
+_MAX_TEMPLATE_BYTES = 2 * 1024 * 1024  # CloudFormation's own limit is 1 MB
+
+
+def _templates_and_assemblies(top: Path) -> list[Unit]:
+    """For --recursive: every cdk.out assembly and CloudFormation template below `top`.
+    Plans are generated files and are linted only when named. Files inside an assembly are
+    read through it, never twice."""
+    import os
+
+    units: list[Unit] = []
+    for dirpath, dirnames, filenames in os.walk(top):
+        here = Path(dirpath)
+        if here != top and _is_cloud_assembly(here):
+            units.append(Unit("cdk_out", here))
+            dirnames[:] = []
+            continue
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
+        for name in sorted(filenames):
+            child = here / name
+            if child.suffix.lower() not in TEMPLATE_SUFFIXES:
+                continue
+            try:
+                if child.stat().st_size > _MAX_TEMPLATE_BYTES:
+                    continue
+                (is_template,) = _front_end("linter.cloudformation", "is_cloudformation_template")
+            except (OSError, FrontEndMissing):
+                continue
+            if is_template(child):
+                units.append(Unit("template", child))
+    return units
+
+
 def discover(path: Path, recursive: bool, rel: str) -> tuple[list[Unit], list[InputError]]:
     """What `path` holds, as units to load; or an error saying why it holds nothing."""
     if not path.exists():
@@ -122,8 +155,8 @@ def discover(path: Path, recursive: bool, rel: str) -> tuple[list[Unit], list[In
             (find_root_modules,) = _front_end("linter.terraform", "find_root_modules")
         except FrontEndMissing as exc:
             return [], [InputError("cannot read input", f"{rel}: {exc}", Location(rel))]
-        modules = [Path(m) for m in find_root_modules(path)]
-        return [Unit("terraform", m) for m in modules], []
+        modules = [Unit("terraform", Path(m)) for m in find_root_modules(path)]
+        return modules + _templates_and_assemblies(path), []
     if _has_tf(path):
         return [Unit("terraform", path)], []
     # A directory of templates or plans (no .tf files): read each one that is recognised.

@@ -90,3 +90,44 @@ def test_path_outside_root_is_refused(certfit: Callable[..., Run], project: Path
     run = certfit("-f", "compact", "--root", str(inner), "stack.yaml", cwd=project)
     assert run.code == 1
     assert "outside the project root" in run.out
+
+
+def test_recursive_finds_templates_and_cdk_out_too(
+    certfit: Callable[..., Run], project: Path
+) -> None:
+    (project / "cfn").mkdir()
+    (project / "stack.yaml").rename(project / "cfn" / "stack.yaml")
+    (project / "cfn" / "not-a-template.yaml").write_text("name: ci\non: push\n")
+    (project / ".github" / "workflows").mkdir(parents=True)
+    (project / ".github" / "workflows" / "x.yml").write_text("Resources: {}\n")
+    listener = {
+        "Type": "AWS::ElasticLoadBalancingV2::Listener",
+        "Properties": {
+            "Protocol": "TLS",
+            "Port": 443,
+            "LoadBalancerArn": "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/net/n/1",
+            "Certificates": [{"CertificateArn": "arn:aws:acm:us-east-1:1:certificate/cdk"}],
+        },
+    }
+    out = project / "app" / "cdk.out"
+    out.mkdir(parents=True)
+    (out / "S.template.json").write_text(json.dumps({"Resources": {"L": listener}}))
+    (out / "manifest.json").write_text(
+        json.dumps(
+            {
+                "version": "36.0.0",
+                "artifacts": {
+                    "S": {
+                        "type": "aws:cloudformation:stack",
+                        "environment": "aws://1/us-east-1",
+                        "properties": {"templateFile": "S.template.json"},
+                    }
+                },
+            }
+        )
+    )
+    run = certfit("-f", "json", "--recursive", cwd=project)
+    doc = json.loads(run.out)
+    files = {i["range"]["filename"] for i in doc["issues"]}
+    assert files == {"cfn/stack.yaml", "app/cdk.out/S.template.json"}
+    assert doc["errors"] == []
