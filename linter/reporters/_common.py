@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -72,35 +73,54 @@ def repo_prefix(root: str) -> str:
 
 
 REDACTED = "[private key material not shown]"
+# A run this long of base64 is key or certificate material (PEM lines are 64), never
+# configuration a reader needs to see in an excerpt.
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{60,}={0,2}")
+_INLINE_KEY = re.compile(r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY-----.*", re.S)
+# Files that hold keys or binary material: never shown, whatever their content looks like.
+_NEVER_SHOWN = (".key", ".der", ".p12", ".pfx", ".p8", ".pk8", ".jks", ".keystore")
 
 
 def redact_private_keys(lines: list[str]) -> list[str]:
-    """Lines with the body of every PEM private key replaced: an excerpt or a fingerprint
-    must never carry key material, even when a finding points into a key file or heredoc."""
+    """Lines with every private key body (multi-line PEM blocks, keys inline on one line with
+    `\\n` escapes) and every long base64 run replaced: an excerpt or a fingerprint must never
+    carry key material, even when a finding points into a key file or a heredoc."""
     out: list[str] = []
     inside = False
     for line in lines:
+        if inside:
+            if "-----END" in line:
+                inside = False
+                out.append(line)
+            else:
+                out.append(REDACTED)
+            continue
         if "-----BEGIN" in line and "PRIVATE KEY" in line:
-            inside = True
-            out.append(line)
-            continue
-        if inside and "-----END" in line:
-            inside = False
-            out.append(line)
-            continue
-        out.append(REDACTED if inside else line)
+            head, _, rest = line.partition("-----BEGIN")
+            if "-----END" in rest:  # the whole key on this line
+                line = head + REDACTED
+            else:
+                inside = True
+                line = _INLINE_KEY.sub(
+                    lambda m: m.group(0)[: m.group(0).index("KEY-----") + 8], line
+                )
+        out.append(_BASE64_RUN.sub(REDACTED, line))
     return out
 
 
 def source_lines(root: str, file: str, cache: dict[str, list[str] | None]) -> list[str] | None:
-    """The lines of a file under `root`, read through SafeReader (never outside the root),
-    private key bodies redacted; None when it cannot be read. Cached per render."""
+    """The lines of a text file under `root`, read through SafeReader (never outside the
+    root), key material redacted; None when it cannot or must not be shown (a key or binary
+    file). Cached per render."""
     if file not in cache:
         from linter.safe_files import SafeReader, UnsafePath
 
-        try:
-            data = SafeReader(root).read_bytes(file)
-            cache[file] = redact_private_keys(data.decode("utf-8", errors="replace").splitlines())
-        except (OSError, UnsafePath, ValueError):
-            cache[file] = None
+        cache[file] = None
+        if not file.lower().endswith(_NEVER_SHOWN):
+            try:
+                data = SafeReader(root).read_bytes(file)
+                if b"\0" not in data:
+                    cache[file] = redact_private_keys(data.decode("utf-8").splitlines())
+            except (OSError, UnsafePath, ValueError):
+                pass
     return cache[file]

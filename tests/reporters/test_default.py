@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
+
 from fixtures.pki import issue
 from linter.model import Finding, Location, Severity
 from linter.report import Report
@@ -40,3 +42,38 @@ def test_private_key_lines_are_never_shown(tmp_path: Path) -> None:
         out = render(report, fmt, root=str(tmp_path))
         assert body_line not in out
         assert body_line[:20] not in out
+
+
+def test_key_material_in_any_shape_is_never_shown(tmp_path: Path) -> None:
+    import base64
+
+    issued = issue("leaf.example", "EC_prime256v1")
+    pem = issued.key_pem("pkcs8").decode()
+    der = issued.key.private_bytes(
+        serialization.Encoding.DER,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    b64 = base64.b64encode(der).decode()
+    one_line = pem.replace("\n", "\\n")
+    (tmp_path / "main.tf").write_text(
+        f'resource "x" "inline" {{\n  private_key = "{one_line}"\n}}\n'
+        f'resource "x" "b64" {{\n  private_key = base64decode("{b64}")\n}}\n'
+    )
+    (tmp_path / "key.der").write_bytes(der)
+    (tmp_path / "raw.bin").write_bytes(b"\x00" + der)
+    (tmp_path / "tls.key").write_text(pem)
+    findings = [
+        Finding("invalid_certificate_material", Severity.ERROR, "bad", Location(f, n, 3))
+        for f, n in (("main.tf", 2), ("main.tf", 5), ("key.der", 1), ("raw.bin", 1), ("tls.key", 2))
+    ]
+    secrets = [b64[:24], b64[-24:], pem.splitlines()[1][:24], der[:16].hex()]
+    for fmt in ("default", "sarif"):
+        out = render(Report(findings=findings), fmt, root=str(tmp_path))
+        for secret in secrets:
+            assert secret not in out
+    files_only = render(Report(findings=findings[2:]), "default", root=str(tmp_path))
+    assert "     1: " not in files_only and "     2: " not in files_only  # no excerpt at all
+    shown = render(Report(findings=findings[:2]), "default", root=str(tmp_path))
+    assert '     2:   private_key = "[private key material not shown]' in shown
+    assert 'base64decode("[private key material not shown]")' in shown
