@@ -110,6 +110,16 @@ class Extractor:
         if id(inst) in self._walked:
             return
         self._walked.add(id(inst))
+        try:
+            self._instance(inst)
+        except Exception as e:  # a bug here must not stop the rest of the tree
+            self.loader.error(
+                "resource could not be read",
+                f"{inst.address}: internal error ({type(e).__name__}); please report it",
+                inst.location(),
+            )
+
+    def _instance(self, inst: ResourceInstance) -> None:
         t = inst.type
         if inst.mode == "managed" and t in CERT_TYPES:
             self.certificate(inst)

@@ -258,6 +258,13 @@ class Loader:
 def parse_attr(attr: Attr, file: str, loader: Loader) -> Node | Unknown:
     try:
         return parse_expression(attr.expr)
+    except RecursionError:
+        loader.error(
+            "expression does not parse",
+            f"{attr.name}: nested too deeply",
+            Location(file, attr.line, attr.column),
+        )
+        return Unknown(f"{attr.name} is nested too deeply")
     except (ExprError, ValueError) as e:
         loader.error(
             "expression does not parse",
@@ -321,7 +328,10 @@ class Scope:
         node = parse_attr(attr, file, self.mod.loader)
         if isinstance(node, Unknown):
             return node
-        return evaluate(node, self)
+        try:
+            return evaluate(node, self)
+        except RecursionError:
+            return Unknown(f"{attr.name}: references nest too deeply to follow")
 
 
 class _TemplateScope(Scope):

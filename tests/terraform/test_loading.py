@@ -391,3 +391,34 @@ def test_a_tf_file_linked_from_outside_the_root_is_not_read(tmp_path: Path) -> N
     [err] = model.errors
     assert err.location is not None and err.location.file == "linked.tf"
     assert "outside the project root" in err.message
+
+
+def test_absurd_nesting_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    deep = "(" * 3000 + '"x"' + ")" * 3000
+    chain = "\n".join(f"  l{i} = local.l{i + 1}" for i in range(3000))
+    write_tree(
+        tmp_path,
+        {
+            "main.tf": f"""
+locals {{
+  deep = {deep}
+}}
+locals {{
+{chain}
+  l3000 = "end"
+}}
+resource "aws_lb_listener" "a" {{
+  protocol        = "HTTPS"
+  certificate_arn = local.deep
+}}
+resource "aws_lb_listener" "b" {{
+  protocol        = "HTTPS"
+  certificate_arn = local.l0
+}}
+"""
+        },
+    )
+    model = load(tmp_path)
+    assert [e.location.line for e in model.errors if e.location] == [2]  # the deep block
+    assert len(model.bindings) == 2
+    assert all(b.certificate is None and b.unresolved_reason for b in model.bindings)
