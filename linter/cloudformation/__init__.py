@@ -16,6 +16,7 @@ from linter.cloudformation.resources import (
     RELEVANT_TYPES,
     TemplateSource,
     model_from_template,
+    model_from_templates,
 )
 from linter.model import Model
 from linter.options import LoadOptions
@@ -38,4 +39,5 @@ __all__ = [
     "load_template",
     "model_from_resources",
     "model_from_template",
+    "model_from_templates",
 ]

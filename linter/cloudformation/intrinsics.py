@@ -25,6 +25,18 @@ class Unknown:
 
 
 @dataclass(frozen=True)
+class Imported(Unknown):
+    """A value another stack exports (`Fn::ImportValue`, or the CDK's cross-region reader):
+    unknown to this template alone, followed when the exporting template is read too."""
+
+    export: str = ""
+
+
+CROSS_REGION_READER = "Custom::CrossRegionExportReader"
+CROSS_REGION_WRITER = "Custom::CrossRegionExportWriter"
+
+
+@dataclass(frozen=True)
 class ResourceRef:
     """`Ref` (attribute None) or `Fn::GetAtt` on a resource of this template."""
 
@@ -160,6 +172,12 @@ class Scope:
             return Unknown("malformed Fn::GetAtt")
         name, attr = arg[0], self.evaluate(arg[1], depth)
         if isinstance(name, str) and name in self.resources and isinstance(attr, str):
+            res = self.resources[name]
+            if isinstance(res, Mapping) and res.get("Type") == CROSS_REGION_READER:
+                return Imported(
+                    f"{attr} is a cross-region reference written by another stack",
+                    export=attr,
+                )
             return ResourceRef(name, attr)
         return Unknown(f"Fn::GetAtt {name}.{attr}: not a resource of this template")
 
@@ -292,10 +310,11 @@ class Scope:
 
     def _fn_importvalue(self, arg: Any, depth: int) -> Any:
         name = self.evaluate(arg, depth)
-        return Unknown(
-            f"Fn::ImportValue {name}: exported by another stack; map the certificate ARN in "
-            ".certfit.hcl or check that stack"
+        reason = (
+            f"Fn::ImportValue {name}: exported by another stack; lint that stack's template "
+            "too, or map the certificate ARN in .certfit.hcl"
         )
+        return Imported(reason, export=name) if isinstance(name, str) else Unknown(reason)
 
     def _fn_opaque(self, arg: Any, depth: int) -> Any:
         return Unknown("a value computed at deploy time")

@@ -8,7 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from linter.cloudformation.parse import TemplateSyntaxError, load_text
-from linter.cloudformation.resources import RELEVANT_TYPES, TemplateSource, model_from_template
+from linter.cloudformation.resources import (
+    RELEVANT_TYPES,
+    TemplateSource,
+    model_from_template,
+    model_from_templates,
+)
 from linter.model import InputError, Location, Model
 from linter.options import LoadOptions
 from linter.safe_files import UnsafePath
@@ -131,12 +136,13 @@ def _load_stack(
     options: LoadOptions,
     model: Model,
     assets: dict[str, str],
+    found: list[tuple[Mapping[str, Any], TemplateSource]],
     depth: int = 0,
 ) -> None:
     doc, rel = _read_template(directory / template_file, options, model)
     if doc is None:
         return
-    model.extend(model_from_template(doc, TemplateSource(rel, region, account), options))
+    found.append((doc, TemplateSource(rel, region, account)))
     # Nested stacks: the CDK writes their templates next to the parent's, as file assets.
     resources = doc.get("Resources")
     if depth > 10 or not isinstance(resources, Mapping):
@@ -146,17 +152,28 @@ def _load_stack(
             continue
         nested = _nested_template(res, assets)
         if nested is not None:
-            _load_stack(directory, nested, region, account, options, model, assets, depth + 1)
+            _load_stack(
+                directory, nested, region, account, options, model, assets, found, depth + 1
+            )
 
 
 def load_cdk_out(directory: Path, options: LoadOptions) -> Model:
     """The Model of every stack in a cloud assembly (`cdk.out`), nested stages included."""
     model = Model()
-    _load_assembly(Path(directory), options, model, 0)
+    found: list[tuple[Mapping[str, Any], TemplateSource]] = []
+    _load_assembly(Path(directory), options, model, found, 0)
+    # All stacks at once, so that cross-stack references are followed.
+    model.extend(model_from_templates(found, options))
     return model
 
 
-def _load_assembly(directory: Path, options: LoadOptions, model: Model, depth: int) -> None:
+def _load_assembly(
+    directory: Path,
+    options: LoadOptions,
+    model: Model,
+    found: list[tuple[Mapping[str, Any], TemplateSource]],
+    depth: int,
+) -> None:
     manifest_path = directory / "manifest.json"
     rel = options.reader.relative(manifest_path)
     try:
@@ -166,7 +183,7 @@ def _load_assembly(directory: Path, options: LoadOptions, model: Model, depth: i
         for path in sorted(directory.glob("*.template.json")):
             doc, trel = _read_template(path, options, model)
             if doc is not None:
-                model.extend(model_from_template(doc, TemplateSource(trel), options))
+                found.append((doc, TemplateSource(trel)))
         return
     except (UnsafePath, OSError, ValueError) as exc:
         model.errors.append(InputError("cannot read cloud assembly", str(exc), Location(rel)))
@@ -183,10 +200,12 @@ def _load_assembly(directory: Path, options: LoadOptions, model: Model, depth: i
         kind = artifact.get("type")
         if kind == "aws:cloudformation:stack" and isinstance(props.get("templateFile"), str):
             region, account = _environment(artifact.get("environment"))
-            _load_stack(directory, props["templateFile"], region, account, options, model, assets)
+            _load_stack(
+                directory, props["templateFile"], region, account, options, model, assets, found
+            )
         elif (
             kind == "cdk:cloud-assembly"
             and isinstance(props.get("directoryName"), str)
             and depth < 20  # a safety net against a manifest that names itself
         ):
-            _load_assembly(directory / props["directoryName"], options, model, depth + 1)
+            _load_assembly(directory / props["directoryName"], options, model, found, depth + 1)

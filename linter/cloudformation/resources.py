@@ -11,7 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from linter.cloudformation.intrinsics import ResourceRef, Scope, Unknown
+from linter.cloudformation.intrinsics import (
+    CROSS_REGION_WRITER,
+    Imported,
+    ResourceRef,
+    Scope,
+    Unknown,
+)
 from linter.cloudformation.parse import where
 from linter.keys import key_info_from_acm_name
 from linter.mappings import certificate_from_arn
@@ -66,8 +72,16 @@ def _str(value: Any) -> str | None:
 
 
 class _Builder:
-    def __init__(self, template: Mapping[str, Any], source: TemplateSource, options: LoadOptions):
+    def __init__(
+        self,
+        template: Mapping[str, Any],
+        source: TemplateSource,
+        options: LoadOptions,
+        exports: dict[str, tuple[_Builder, Any]] | None = None,
+    ):
         self.template = template
+        # Export name -> (exporting template, raw value), shared by the templates read together.
+        self.linked_exports = exports if exports is not None else {}
         self.source = source
         self.options = options
         self.model = Model()
@@ -90,6 +104,7 @@ class _Builder:
         self.certs: dict[str, Certificate] = {}
         self.arn_certs: dict[str, Certificate] = {}
         self.listeners: dict[str, Endpoint] = {}
+        self.lids: list[str] = []
 
     # ------------------------------------------------------------------ helpers
 
@@ -149,6 +164,36 @@ class _Builder:
         """False only when the resource's Condition is decided false."""
         cond = self.resource(lid).get("Condition")
         return not (isinstance(cond, str) and self.scope.condition(cond) is False)
+
+    def exports(self) -> dict[str, Any]:
+        """What this template exports: Outputs with Export.Name, and the CDK's cross-region
+        writer (`Custom::CrossRegionExportWriter` WriterProps.exports)."""
+        found: dict[str, Any] = {}
+        outputs = self.template.get("Outputs")
+        for out in outputs.values() if isinstance(outputs, Mapping) else []:
+            export = out.get("Export") if isinstance(out, Mapping) else None
+            name = self.scope.evaluate(export.get("Name")) if isinstance(export, Mapping) else None
+            if isinstance(name, str) and "Value" in out:
+                found[name] = out["Value"]
+        for lid in self.resources:
+            if self.rtype(lid) == CROSS_REGION_WRITER:
+                writer = self.props(lid).get("WriterProps")
+                values = writer.get("exports") if isinstance(writer, Mapping) else None
+                if isinstance(values, Mapping):
+                    found.update({str(k): v for k, v in values.items()})
+        return found
+
+    def follow(self, value: Any, depth: int = 0) -> tuple[_Builder, Any]:
+        """(template, value) after following an import to the template that exports it."""
+        builder = self
+        while isinstance(value, Imported) and depth < 10:
+            linked = builder.linked_exports.get(value.export)
+            if linked is None:
+                break
+            builder, raw = linked
+            value = builder.scope.evaluate(raw)
+            depth += 1
+        return builder, value
 
     # ------------------------------------------------------------------ certificates
 
@@ -210,11 +255,14 @@ class _Builder:
         self, value: Any, location: Location, what: str
     ) -> tuple[Certificate | None, str | None]:
         """The certificate `value` names, or None with the reason it cannot be followed."""
+        owner, value = self.follow(value)
+        if owner is not self and not isinstance(value, ResourceRef | Unknown):
+            return owner.certificate_ref(value, location, what)
         if isinstance(value, ResourceRef):
-            cert = self.certs.get(value.logical_id)
+            cert = owner.certs.get(value.logical_id)
             if cert is not None:
                 return cert, None
-            rtype = self.rtype(value.logical_id) or "unknown type"
+            rtype = owner.rtype(value.logical_id) or "unknown type"
             return None, f"{what} refers to {value} ({rtype}), which is not a certificate"
         if isinstance(value, Unknown):
             return None, f"{what}: {value.reason}"
@@ -250,9 +298,9 @@ class _Builder:
         if protocol not in ("HTTPS", "TLS") and not certificates:
             return
         target, reason = None, "the load balancer's type is not known"
-        lb = self.value(lid, "LoadBalancerArn")
-        if isinstance(lb, ResourceRef) and self.rtype(lb.logical_id) == ELBV2:
-            lb_type = self.scope.evaluate(self.props(lb.logical_id).get("Type", "application"))
+        owner, lb = self.follow(self.value(lid, "LoadBalancerArn"))
+        if isinstance(lb, ResourceRef) and owner.rtype(lb.logical_id) == ELBV2:
+            lb_type = owner.scope.evaluate(owner.props(lb.logical_id).get("Type", "application"))
             if lb_type == "application":
                 target, reason = Target.ALB, f"{lb.logical_id} Type application"
             elif lb_type == "network":
@@ -290,8 +338,8 @@ class _Builder:
             self.bind(ep, arn, self.loc(lid, attr, i, "CertificateArn"), f"{attr}[{i}]", role)
 
     def listener_certificate(self, lid: str) -> None:
-        listener = self.value(lid, "ListenerArn")
-        ep = self.listeners.get(listener.logical_id) if isinstance(listener, ResourceRef) else None
+        owner, listener = self.follow(self.value(lid, "ListenerArn"))
+        ep = owner.listeners.get(listener.logical_id) if isinstance(listener, ResourceRef) else None
         if ep is None:
             ep = self.endpoint(
                 lid,
@@ -488,15 +536,17 @@ class _Builder:
 
     # ------------------------------------------------------------------ run
 
-    def build(self) -> Model:
-        lids = [lid for lid in self.resources if self.included(lid)]
-        for lid in lids:
+    def build_certificates(self) -> None:
+        self.lids = [lid for lid in self.resources if self.included(lid)]
+        for lid in self.lids:
             rtype = self.rtype(lid)
             if rtype == ACM:
                 self.certs[lid] = self.acm_certificate(lid)
             elif rtype == IAM_CERT:
                 self.certs[lid] = self.iam_certificate(lid)
         self.model.certificates.extend(self.certs.values())
+
+    def build_endpoints(self) -> None:
         handlers = {
             LISTENER: self.elbv2_listener,
             CLB: self.classic_lb,
@@ -504,21 +554,42 @@ class _Builder:
             APIGW: self.apigw_domain,
             APIGW2: self.apigw2_domain,
         }
-        for lid in lids:
+        for lid in self.lids:
             handler = handlers.get(self.rtype(lid))
             if handler:
                 handler(lid)
-        for lid in lids:
+
+    def build_rest(self) -> None:
+        for lid in self.lids:
             if self.rtype(lid) == LISTENER_CERT:
                 self.listener_certificate(lid)
         self.suppressions(self.template.get("Metadata"), None)
-        for lid in lids:
+        for lid in self.lids:
             self.suppressions(self.resource(lid).get("Metadata"), lid)
-        return self.model
+
+
+def model_from_templates(
+    templates: list[tuple[Mapping[str, Any], TemplateSource]], options: LoadOptions
+) -> Model:
+    """The Model for templates read together (one cloud assembly, one CDK app): an import of a
+    value another of them exports (`Fn::ImportValue`, the CDK's cross-region references) is
+    followed to the certificate or listener it names."""
+    exports: dict[str, tuple[_Builder, Any]] = {}
+    builders = [_Builder(t, source, options, exports) for t, source in templates]
+    for b in builders:
+        for name, raw in b.exports().items():
+            exports.setdefault(name, (b, raw))
+    for phase in (_Builder.build_certificates, _Builder.build_endpoints, _Builder.build_rest):
+        for b in builders:
+            phase(b)
+    model = Model()
+    for b in builders:
+        model.extend(b.model)
+    return model
 
 
 def model_from_template(
     template: Mapping[str, Any], source: TemplateSource, options: LoadOptions
 ) -> Model:
     """The Model for one parsed (or CDK-resolved) template."""
-    return _Builder(template, source, options).build()
+    return model_from_templates([(template, source)], options)

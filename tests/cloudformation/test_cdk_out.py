@@ -155,3 +155,84 @@ def test_templates_are_claimed_and_terraform_plans_are_not(tmp_path: Path) -> No
     assert not is_cloudformation_template(plan)
     assert not is_cloudformation_template(other)
     assert not is_cloudformation_template(out / "manifest.json")
+
+
+def test_cross_stack_references_are_followed(tmp_path: Path) -> None:
+    """Fn::ImportValue and the CDK's cross-region reader lead to the exporting stack's
+    certificate and listener when the assembly holds both."""
+    out = tmp_path / "cdk.out"
+    stacks = {
+        "Certs": {
+            "Resources": {
+                "Cert": {
+                    "Type": "AWS::CertificateManager::Certificate",
+                    "Properties": {"DomainName": "a.example.com", "KeyAlgorithm": "EC_secp384r1"},
+                },
+                "Writer": {
+                    "Type": "Custom::CrossRegionExportWriter",
+                    "Properties": {
+                        "WriterProps": {"exports": {"/cdk/exports/Cdn/Cert": {"Ref": "Cert"}}}
+                    },
+                },
+                "Nlb": {
+                    "Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                    "Properties": {"Type": "network"},
+                },
+                "Tls": {
+                    "Type": "AWS::ElasticLoadBalancingV2::Listener",
+                    "Properties": {
+                        "LoadBalancerArn": {"Ref": "Nlb"},
+                        "Protocol": "TLS",
+                        "Certificates": [{"CertificateArn": {"Ref": "Cert"}}],
+                    },
+                },
+            },
+            "Outputs": {
+                "CertArn": {"Value": {"Ref": "Cert"}, "Export": {"Name": "Certs:CertArn"}},
+                "Listener": {"Value": {"Ref": "Tls"}, "Export": {"Name": "Certs:Listener"}},
+            },
+        },
+        "App": {
+            "Resources": {
+                "Sni": {
+                    "Type": "AWS::ElasticLoadBalancingV2::ListenerCertificate",
+                    "Properties": {
+                        "ListenerArn": {"Fn::ImportValue": "Certs:Listener"},
+                        "Certificates": [{"CertificateArn": {"Fn::ImportValue": "Certs:CertArn"}}],
+                    },
+                },
+            }
+        },
+        "Cdn": {
+            "Resources": {
+                "Reader": {"Type": "Custom::CrossRegionExportReader", "Properties": {}},
+                "Dist": {
+                    "Type": "AWS::CloudFront::Distribution",
+                    "Properties": {
+                        "DistributionConfig": {
+                            "ViewerCertificate": {
+                                "AcmCertificateArn": {
+                                    "Fn::GetAtt": ["Reader", "/cdk/exports/Cdn/Cert"]
+                                }
+                            }
+                        }
+                    },
+                },
+            }
+        },
+    }
+    artifacts = {}
+    for name, doc in stacks.items():
+        _write(out / f"{name}.template.json", doc)
+        artifacts[name] = {
+            "type": "aws:cloudformation:stack",
+            "properties": {"templateFile": f"{name}.template.json"},
+        }
+    _write(out / "manifest.json", {"version": "48.0.0", "artifacts": artifacts})
+    model = load_cdk_out(out, LoadOptions.for_root(tmp_path))
+    cert = next(c for c in model.certificates if c.address == "Cert")
+    sni = next(b for b in model.bindings if b.role == "additional")
+    assert sni.certificate is cert
+    assert sni.endpoint.address == "Tls" and sni.endpoint.target is Target.NLB
+    cdn = next(b for b in model.bindings if b.endpoint.target is Target.CLOUDFRONT)
+    assert cdn.certificate is cert and cdn.unresolved_reason is None
