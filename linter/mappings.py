@@ -51,7 +51,7 @@ def _mapping_for(arn: str, options: LoadOptions | None) -> CertificateMapping | 
 def certificate_from_arn(arn: str, location: Location, options: LoadOptions | None) -> Certificate:
     """A Certificate for an ARN met at `location`, known through a mapping or unknown."""
     mapping = _mapping_for(arn, options)
-    delivery = delivery_from_arn(arn)
+    delivery = delivery_from_arn(mapping.arn if mapping else arn)
     if mapping and mapping.delivery:
         delivery = Delivery(mapping.delivery)
     cert = Certificate(

@@ -198,7 +198,7 @@ def _check_private_key(pem: Pem, leaf: x509.Certificate | None, insp: Inspection
         if not insp.private_key_matches:
             insp.problems.append(
                 Problem(
-                    "the private key does not match the certificate (IAM: KeyPairMismatch)", loc
+                    "the private key does not match the certificate", loc
                 )
             )
 

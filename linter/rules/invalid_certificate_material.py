@@ -52,7 +52,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 if severity == Severity.ERROR
                 else f"{cert.address}: {p.message}",
                 location=where,
-                related=tuple(r for r in (p.location, *related) if r != where),
+                related=tuple(dict.fromkeys(r for r in (p.location, *related) if r != where)),
                 callers=cert.callers,
                 details={
                     "certificate": cert.address,

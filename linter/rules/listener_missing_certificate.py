@@ -19,13 +19,28 @@ SUMMARY = "An HTTPS or TLS listener without a default certificate"
 MISSING = {
     Target.ALB: "the deployment fails with 'A certificate must be specified for HTTPS listeners'",
     Target.NLB: "the deployment fails: a TLS listener needs a default certificate",
-    Target.CLB: "the deployment fails: an HTTPS/SSL listener needs SSLCertificateId",
+    Target.CLB: "the deployment fails: an HTTPS/SSL listener needs a certificate",
     Target.CLOUDFRONT: (
         "CloudFront refuses alternate domain names (CNAMEs) without a viewer certificate that "
         "covers them"
     ),
     Target.APIGATEWAY_REGIONAL: "a custom domain name needs a certificate",
     Target.APIGATEWAY_EDGE: "a custom domain name needs a certificate",
+}
+
+
+FIX_ATTRIBUTE = {
+    Target.ALB: "certificate_arn (Terraform) or Certificates (CloudFormation)",
+    Target.NLB: "certificate_arn (Terraform) or Certificates (CloudFormation)",
+    Target.CLB: "ssl_certificate_id (Terraform aws_elb) or SSLCertificateId (CloudFormation)",
+    Target.CLOUDFRONT: (
+        "viewer_certificate's acm_certificate_arn or iam_certificate_id (Terraform) or "
+        "ViewerCertificate's AcmCertificateArn or IamCertificateId (CloudFormation)"
+    ),
+    Target.APIGATEWAY_REGIONAL: (
+        "regional_certificate_arn (Terraform) or RegionalCertificateArn (CloudFormation)"
+    ),
+    Target.APIGATEWAY_EDGE: "certificate_arn (Terraform) or CertificateArn (CloudFormation)",
 }
 
 
@@ -49,12 +64,16 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             if endpoint.target
             else ("the deployment fails")
         )
+        attribute = (
+            FIX_ATTRIBUTE.get(endpoint.target, "its certificate")
+            if endpoint.target
+            else ("its certificate")
+        )
         yield Finding(
             NAME,
             SEVERITY,
             f"{endpoint.address} is {_article(what)} {what} with no default certificate; {why}. "
-            "Fix: set its certificate (certificate_arn, Certificates, ssl_certificate_id, "
-            "viewer_certificate).",
+            f"Fix: set {attribute}.",
             endpoint.location,
             callers=endpoint.callers,
             details={

@@ -19,7 +19,17 @@ SEVERITY = Severity.WARNING
 SUMMARY = "The listener's security policy has no cipher suite for the certificate's key type"
 
 
-NOT_RSA_AUTH = ("ECDSA", "DSS", "PSK", "SRP", "ADH", "AECDH", "ANON", "NULL-")
+def _authenticates_with_rsa(suite: str) -> bool:
+    """OpenSSL suite names: ECDSA and DSS suites sign with other keys, anonymous suites sign
+    with none, and plain PSK/SRP suites use no certificate; RSA-PSK-*, SRP-RSA-* and the
+    NULL-cipher RSA suites still authenticate with the RSA certificate."""
+    if "ECDSA" in suite or "DSS" in suite or "ANON" in suite:
+        return False
+    if suite.startswith(("ADH-", "AECDH-")):
+        return False
+    if "PSK" in suite and "RSA-PSK" not in suite:
+        return False
+    return not ("SRP" in suite and "SRP-RSA" not in suite)
 
 
 def _suites_serve(suites: frozenset[str], key: KeyInfo) -> bool:
@@ -31,7 +41,7 @@ def _suites_serve(suites: frozenset[str], key: KeyInfo) -> bool:
     if key.family == "EC":
         return any("ECDSA" in n for n in names)
     if key.family in ("RSA", "RSA-PSS"):
-        return any(not any(tag in n for tag in NOT_RSA_AUTH) for n in names)
+        return any(_authenticates_with_rsa(n) for n in names)
     return True
 
 
@@ -65,7 +75,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                     b,
                     key,
                     f"{ep.address} uses {ep.ssl_policy}, which may refuse the "
-                    f"handshake with a {key_label(key)} certificate: {policy.note} "
+                    f"handshake with a certificate with key {key_label(key)}: {policy.note} "
                     f"Allowed: {allowed}"
                     + ("" if policy.confirmed else " (unconfirmed)")
                     + ". Fix: use a certificate with an allowed key or another policy.",

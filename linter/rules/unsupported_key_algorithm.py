@@ -35,7 +35,9 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if key is None or target is None:
             continue
         v = ctx.data.verdict(target.value, "any", key.key_id, ctx.as_of)
-        if v.status in (Status.REJECTED, Status.UNCONFIRMED):
+        if v.status == Status.NO_DATA:
+            yield _no_data(ctx, target.value, key, cert, None)
+        elif v.status in (Status.REJECTED, Status.UNCONFIRMED):
             yield _finding(v, key, cert, None, cert.location)
         if v.status == Status.REJECTED:
             refused.add(id(cert))
@@ -45,51 +47,42 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if bound is None or endpoint_target is None or id(bound) in refused:
             continue  # a certificate that never exists is reported once, at its cause
         bound_key = ctx.key_of(bound)
-        if bound_key is None:
+        if bound_key is None or not compat.sources_for(bound.delivery):
             continue
         ev = endpoint_verdict(ctx, endpoint_target.value, bound.delivery, bound_key)
-        if ev is None and compat.sources_for(bound.delivery):
+        if ev.status == Status.NO_DATA:
             yield _no_data(ctx, endpoint_target.value, bound_key, bound, binding)
-        elif ev is not None and ev.status in (Status.REJECTED, Status.UNCONFIRMED):
+        elif ev.status in (Status.REJECTED, Status.UNCONFIRMED):
             yield _finding(ev, bound_key, bound, binding, binding.location)
 
 
-def endpoint_verdict(
-    ctx: RuleContext, target: str, delivery: Delivery, key: KeyInfo
-) -> Verdict | None:
-    """The verdict for a key from `delivery` on `target`. For an ACM certificate of unknown
-    origin, both imported and issued are considered (issued only for keys ACM can issue): all
-    rejecting is a rejection, a split is unconfirmed."""
+def endpoint_verdict(ctx: RuleContext, target: str, delivery: Delivery, key: KeyInfo) -> Verdict:
+    """The verdict for a key from `delivery` on `target`.
+
+    When the certificate's origin is not known (an ACM ARN: imported or issued; an ARN of
+    neither service: ACM or IAM), every possible source is judged (issued only for keys ACM
+    can issue): all refusing is a refusal, anything else mixed (including a source with no
+    data) is unconfirmed, with each source's verdict kept in `split`."""
     sources = compat.sources_for(delivery)
     if delivery in (Delivery.ACM_UNKNOWN, Delivery.EXTERNAL):
         issuable = ctx.data.verdict("acm-request", "any", key.key_id, ctx.as_of)
         if issuable.status != Status.ACCEPTED:
             sources = tuple(s for s in sources if s != "acm-issued")
     verdicts = [ctx.data.verdict(target, s, key.key_id, ctx.as_of) for s in sources]
-    verdicts = [v for v in verdicts if v.status != Status.NO_DATA]
-    if not verdicts:
-        return None
+    if len(verdicts) == 1:
+        return verdicts[0]
     statuses = {v.status for v in verdicts}
     origin = "acm" if delivery == Delivery.ACM_UNKNOWN else "unknown"
-    if statuses == {Status.REJECTED}:
-        if len(verdicts) > 1:  # refused whatever the origin: say so, not one guess
-            return replace(verdicts[0], source=origin)
-        return verdicts[0]
-    if Status.REJECTED in statuses or Status.UNCONFIRMED in statuses:
-        worst = next(v for v in verdicts if v.status != Status.ACCEPTED)
-        if len(statuses) > 1:
-            split = tuple((v.source, v.status) for v in verdicts)
-            return Verdict(
-                Status.UNCONFIRMED,
-                worst.target,
-                origin,
-                worst.key_id,
-                worst.as_of,
-                worst.fact,
-                split=split,
-            )
-        return worst
-    return verdicts[0]
+    if len(statuses) == 1:  # all agree: say so for the origin, not for one guess
+        return replace(verdicts[0], source=origin)
+    split = tuple((v.source, v.status) for v in verdicts)
+    if Status.REJECTED not in statuses and Status.UNCONFIRMED not in statuses:
+        # accepted where there is data, no data elsewhere: not judged, and said so
+        return Verdict(Status.NO_DATA, target, origin, key.key_id, ctx.as_of, None, split=split)
+    worst = next(v for v in verdicts if v.status in (Status.REJECTED, Status.UNCONFIRMED))
+    return Verdict(
+        Status.UNCONFIRMED, target, origin, key.key_id, ctx.as_of, worst.fact, split=split
+    )
 
 
 def _alternative(data: compat.CompatData, v: Verdict) -> str:
@@ -126,6 +119,8 @@ def _finding(
         verb = "cannot import" if v.target == "acm-import" else "cannot use"
         if v.target == "acm-request":
             verb = "cannot issue"
+        if not v.confirmed:
+            verb = f"probably {verb} (unconfirmed)"
         head = f"{what} {verb} a certificate with key {key_label(key)}{frm}"
     elif v.split:
         how = "; ".join(f"{status.value} from {source_label(src)}" for src, status in v.split)
@@ -137,7 +132,10 @@ def _finding(
         head = (
             f"it is not confirmed that {what} can use a certificate with key {key_label(key)}{frm}"
         )
-    parts = [f"{head} (as of {as_of} it accepts {accepted})."]
+    # A split lists each source's verdict; one source's accepted set would mislead.
+    parts = [
+        f"{head} (as of {as_of})." if v.split else f"{head} (as of {as_of} it accepts {accepted})."
+    ]
     if fact and fact.note:
         parts.append(fact.note)
     alt = ""
@@ -167,28 +165,34 @@ def _finding(
 
 
 def _no_data(
-    ctx: RuleContext, target: str, key: KeyInfo, cert: Certificate, binding: Binding
+    ctx: RuleContext, target: str, key: KeyInfo, cert: Certificate, binding: Binding | None
 ) -> Finding:
     """No fact covers this target and source on this date (before the target existed, say):
     unknown is never a pass, so say it, as a notice."""
+    sources = compat.sources_for(cert.delivery)
+    frm = " or ".join(source_label(s) for s in sources) if binding else ""
+    what = target_label(target)
+    message = (
+        f"certfit has no data on whether {what} accepted a certificate with key "
+        f"{key_label(key)}{' from ' + frm if frm else ''} as of {ctx.as_of.isoformat()} "
+        "(it may not have existed then), so it is not judged."
+    )
+    details = {
+        "target": target,
+        "source": "/".join(sources),
+        "verdict": "no-data",
+        "as_of": ctx.as_of.isoformat(),
+        **key_details(key),
+        "certificate": cert.address,
+    }
+    if binding is not None:
+        details["endpoint"] = binding.endpoint.address
     return Finding(
         rule=NAME,
         severity=Severity.NOTICE,
-        message=(
-            f"certfit has no data on whether {target_label(target)} took a certificate with "
-            f"key {key_label(key)} from {cert.delivery.value} as of {ctx.as_of.isoformat()} "
-            "(it may not have existed then); it is not judged."
-        ),
-        location=binding.location,
+        message=message,
+        location=binding.location if binding else cert.location,
         related=related_of(cert, binding),
-        callers=binding.callers,
-        details={
-            "target": target,
-            "source": cert.delivery.value,
-            "verdict": "no-data",
-            "as_of": ctx.as_of.isoformat(),
-            **key_details(key),
-            "certificate": cert.address,
-            "endpoint": binding.endpoint.address,
-        },
+        callers=binding.callers if binding else cert.callers,
+        details=details,
     )

@@ -62,3 +62,17 @@ def test_tls13_suites_serve_either_key_and_anonymous_suites_serve_none() -> None
     anon = frozenset({"ADH-AES128-SHA", "ECDHE-ECDSA-AES128-SHA"})
     rsa = bound(certificate(issue(key_spec="RSA_2048")), Target.CLB, cipher_suites=anon)
     assert len(only(run(rsa), RULE)) == 1
+
+
+def test_rsa_psk_and_null_cipher_rsa_suites_authenticate_with_rsa() -> None:
+    for suites in ({"RSA-PSK-AES128-GCM-SHA256"}, {"NULL-SHA"}, {"SRP-RSA-AES-128-CBC-SHA"}):
+        rsa = bound(
+            certificate(issue(key_spec="RSA_2048")), Target.CLB, cipher_suites=frozenset(suites)
+        )
+        assert only(run(rsa), RULE) == [], suites
+    plain_psk = bound(
+        certificate(issue(key_spec="RSA_2048")),
+        Target.CLB,
+        cipher_suites=frozenset({"PSK-AES128-CBC-SHA"}),
+    )
+    assert len(only(run(plain_psk), RULE)) == 1

@@ -40,3 +40,14 @@ def test_unknown_endpoint_kind_is_a_notice() -> None:
 
     findings = only(run(bound(certificate(issue()), None)), RULE)
     assert len(findings) == 1 and "kind of endpoint" in findings[0].message
+
+
+def test_iam_certificate_mapped_by_name_keeps_its_iam_origin(tmp_path) -> None:
+    arn = "arn:aws:iam::123456789012:server-certificate/legacy-cert"
+    opts = LoadOptions.for_root(
+        tmp_path, certificate_mappings={arn: CertificateMapping(arn, key_algorithm="RSA_4096")}
+    )
+    cert = certificate_from_arn("legacy-cert", Location("main.tf", 3, 3), opts)
+    assert cert.delivery.value == "iam"
+    findings = evaluate(bound(cert, Target.NLB), Settings())
+    assert [f.details.get("checked_at_attach") for f in findings] == [False]

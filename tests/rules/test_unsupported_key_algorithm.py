@@ -135,3 +135,25 @@ def test_no_data_is_a_notice_not_a_silent_pass() -> None:
     cert = certificate(issue(key_spec="RSA_2048", **LONG_LIVED), Delivery.ACM_IMPORT)
     findings = only(run(bound(cert, Target.NLB), date(2018, 1, 1)), RULE)  # before NLB TLS
     assert [(f.severity, f.details["verdict"]) for f in findings] == [(Severity.NOTICE, "no-data")]
+
+
+def test_acm_import_before_acm_import_existed_is_a_notice() -> None:
+    cert = certificate(issue(key_spec="RSA_2048", **LONG_LIVED), Delivery.ACM_IMPORT)
+    findings = only(run(bound(cert, Target.ALB), date(2016, 5, 1)), RULE)
+    assert ("acm-import", Severity.NOTICE) in [(f.details["target"], f.severity) for f in findings]
+
+
+def test_unknown_origin_with_partial_data_is_not_judged_as_one_source() -> None:
+    p384 = key_info_from_acm_name("EC_secp384r1", KeySource.CONFIG_MAPPING)
+    cert = certificate(None, Delivery.EXTERNAL, key=p384, address="elsewhere")
+    findings = only(run(bound(cert, Target.CLOUDFRONT), date(2016, 5, 1)), RULE)
+    # IAM refuses, ACM import has no data yet: a warning naming both, not an error "from IAM".
+    assert [f.severity for f in findings] == [Severity.WARNING]
+    assert "no-data from ACM (imported)" in findings[0].message
+
+
+def test_unconfirmed_refusal_says_probably() -> None:
+    cert = certificate(issue(key_spec="RSA_2048"), Delivery.IAM)
+    findings = only(run(bound(cert, Target.APIGATEWAY_REGIONAL)), RULE)
+    assert [f.severity for f in findings] == [Severity.WARNING]
+    assert "probably cannot use (unconfirmed)" in findings[0].message
