@@ -1,10 +1,11 @@
 """`CertFitChecks`: certfit's rules inside `cdk synth`.
 
 The Aspect visits `CfnResource`s only (`Stack.of(app)` raises). The first resource of a stack
-registers a validation on that stack; the validation runs after every aspect (mutating ones on
-subtrees included) and the app's preparation, resolves the stack's relevant resources in one
-round trip, feeds them to the same CloudFormation builder the CLI uses on `cdk.out`, runs the
-engine once per stack, and puts each finding back on its construct: errors with `add_error`
+registers a validation on that stack; the first validation to run (after every aspect, mutating
+ones on subtrees included, and the app's preparation) resolves each registered stack's relevant
+resources in one round trip per stack, feeds them all to the same CloudFormation builder the
+CLI uses on `cdk.out` (so cross-stack references are followed alike), runs the engine once,
+and puts each finding back on its construct: errors with `add_error`
 (the CLI's `cdk synth` exits non-zero), warnings with `add_warning_v2` (fail under `--strict`,
 can be acknowledged), notices with `add_info`.
 """
@@ -21,7 +22,6 @@ import jsii
 from constructs import IConstruct, IValidation
 
 from cdk_aspect.collect import (
-    StackResources,
     collect_stack,
     jsii_ref,
     own_resources,
@@ -29,7 +29,7 @@ from cdk_aspect.collect import (
 )
 from cdk_aspect.judge import MESSAGE_PREFIX, Judge, format_message
 from cdk_aspect.suppress import record_suppression
-from linter.cloudformation import RELEVANT_TYPES, TemplateSource, model_from_resources
+from linter.cloudformation import RELEVANT_TYPES, TemplateSource, model_from_templates
 from linter.model import Finding, Severity
 from linter.options import CertificateMapping
 
@@ -44,15 +44,15 @@ def annotation_id(rule: str) -> str:
 
 
 @jsii.implements(IValidation)
-class _JudgeStack:
+class _JudgeStacks:
     """Runs in `cdk synth`'s validation phase; reports through annotations, returns nothing
-    (a returned error would abort synthesis before the other stacks are judged)."""
+    (a returned error would abort synthesis with a stack trace instead of a report)."""
 
-    def __init__(self, checks: CertFitChecks, stack: cdk.Stack) -> None:
-        self.checks, self.stack = checks, stack
+    def __init__(self, checks: CertFitChecks) -> None:
+        self.checks = checks
 
     def validate(self) -> list[str]:
-        self.checks.judge_stack(self.stack)
+        self.checks.judge_pending()
         return []
 
 
@@ -84,6 +84,7 @@ class CertFitChecks:
             fail_on_unresolved=fail_on_unresolved,
         )
         self._seen: set[str] = set()  # jsii refs of resources whose stack is registered
+        self._pending: list[cdk.Stack] = []  # registered, not judged yet
         self.findings: list[Finding] = []  # everything reported, for tests and reports
 
     @property
@@ -99,32 +100,43 @@ class CertFitChecks:
             return
         stack = cdk.Stack.of(node)
         self._seen.update(jsii_ref(c) for c in own_resources(stack))
-        # Judge in the stack's validation, after every aspect (mutating ones on subtrees
-        # included) and the app's preparation have run: once per stack, nothing missed.
-        stack.node.add_validation(_JudgeStack(self, stack))
+        self._pending.append(stack)
+        # Judge in the validation phase, after every aspect (mutating ones on subtrees
+        # included) and the app's preparation (cross-stack references) have run.
+        stack.node.add_validation(_JudgeStacks(self))
 
     # ------------------------------------------------------------------ judging
 
-    def judge_stack(self, stack: cdk.Stack) -> None:
-        collected = collect_stack(stack)
-        if collected.template:
-            self._judge(collected)
-
-    def _judge(self, collected: StackResources) -> None:
-        stack = collected.stack
-        source = TemplateSource(
-            file=stack.template_file,
-            region=_env(stack.region),
-            account=_env(stack.account),
-        )
-        model = model_from_resources(collected.template, source, self.judge.options)
+    def judge_pending(self) -> None:
+        """Judge every stack registered since the last call, together (so cross-stack
+        references are followed), once. Called by the first stack's validation."""
+        stacks, self._pending = self._pending, []
+        if not stacks:
+            return
+        collected = [collect_stack(stack) for stack in stacks]
+        templates = [
+            (
+                c.as_template(),
+                TemplateSource(
+                    file=c.stack.template_file,
+                    region=_env(c.stack.region),
+                    account=_env(c.stack.account),
+                ),
+            )
+            for c in collected
+        ]
+        model = model_from_templates(templates, self.judge.options)
+        constructs: dict[str, IConstruct] = {}
+        for c in collected:
+            constructs.update(c.constructs)
+        fallback = stacks[0]
         for finding in self.judge.judge(model):
             self.findings.append(finding)
-            node = collected.constructs.get(finding.location.construct_path or "")
-            self._report(finding, node, stack)
+            node = constructs.get(finding.location.construct_path or "")
+            self._report(finding, node, fallback)
         for error in [*self.judge.take_config_errors(), *model.errors]:
             path = error.location.construct_path if error.location else None
-            cdk.Annotations.of(collected.constructs.get(path or "") or stack).add_warning_v2(
+            cdk.Annotations.of(constructs.get(path or "") or fallback).add_warning_v2(
                 "certfit:input", f"{MESSAGE_PREFIX} {error.summary}: {error.message}"
             )
 

@@ -17,7 +17,9 @@ from typing import Any
 
 import aws_cdk as cdk
 
-from linter.cloudformation import METADATA_KEY, RELEVANT_TYPES
+from linter.cloudformation import LINK_TYPES, METADATA_KEY, RELEVANT_TYPES
+
+COLLECTED_TYPES = RELEVANT_TYPES | LINK_TYPES
 
 _TYPE_BY_CLASS: dict[type, str | None] = {}
 
@@ -42,8 +44,11 @@ class StackResources:
 
     stack: cdk.Stack
     template: dict[str, dict[str, Any]] = field(default_factory=dict)  # logical id -> resource
+    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)  # exported outputs
     constructs: dict[str, cdk.CfnResource] = field(default_factory=dict)  # construct path -> L1
-    members: set[str] = field(default_factory=set)  # jsii refs of every CfnResource in the stack
+
+    def as_template(self) -> dict[str, Any]:
+        return {"Resources": self.template, "Outputs": self.outputs}
 
 
 def jsii_ref(obj: Any) -> str:
@@ -51,27 +56,36 @@ def jsii_ref(obj: Any) -> str:
     return str(getattr(getattr(obj, "__jsii_ref__", None), "ref", id(obj)))
 
 
-def own_resources(stack: cdk.Stack) -> list[cdk.CfnResource]:
-    """The CfnResources whose template is `stack`'s: nested stacks' resources are their own."""
+def own_constructs(stack: cdk.Stack) -> list[Any]:
+    """The constructs whose template is `stack`'s: nested stacks' constructs are their own."""
     everything = stack.node.find_all()
     nested: set[str] = set()
     for child in everything:
         if child is not stack and isinstance(child, cdk.Stack):
             nested.update(jsii_ref(c) for c in child.node.find_all())
-    return [c for c in everything if isinstance(c, cdk.CfnResource) and jsii_ref(c) not in nested]
+    return [c for c in everything if jsii_ref(c) not in nested]
+
+
+def own_resources(stack: cdk.Stack) -> list[cdk.CfnResource]:
+    return [c for c in own_constructs(stack) if isinstance(c, cdk.CfnResource)]
 
 
 def collect_stack(stack: cdk.Stack) -> StackResources:
+    """The stack's relevant resources (and what it exports, for cross-stack references),
+    resolved in one round trip and rendered to CloudFormation names."""
     out = StackResources(stack)
     relevant: list[tuple[cdk.CfnResource, str]] = []
-    for child in own_resources(stack):
-        out.members.add(jsii_ref(child))
-        rtype = resource_type(child)
-        if rtype in RELEVANT_TYPES:
-            relevant.append((child, rtype))
+    outputs: list[cdk.CfnOutput] = []
+    for child in own_constructs(stack):
+        if isinstance(child, cdk.CfnOutput):
+            outputs.append(child)
+        elif isinstance(child, cdk.CfnResource):
+            rtype = resource_type(child)
+            if rtype in COLLECTED_TYPES:
+                relevant.append((child, rtype))
     if not relevant:
         return out
-    raw = {
+    raw: dict[str, Any] = {
         str(i): {
             "id": stack.get_logical_id(res),
             "props": res._cfn_properties,
@@ -79,6 +93,8 @@ def collect_stack(stack: cdk.Stack) -> StackResources:
         }
         for i, (res, _) in enumerate(relevant)
     }
+    exports = [o for o in outputs if o.export_name]
+    raw["outputs"] = [{"name": o.export_name, "value": o.value} for o in exports]
     resolved = stack.resolve(raw)  # one round trip for the whole stack
     for i, (res, rtype) in enumerate(relevant):
         entry = resolved[str(i)]
@@ -93,4 +109,9 @@ def collect_stack(stack: cdk.Stack) -> StackResources:
         resource: dict[str, Any] = {"Type": rtype, "Properties": props, "Metadata": metadata}
         out.template[str(entry["id"])] = resource
         out.constructs[path] = res
+    for i, exported in enumerate(resolved.get("outputs") or []):
+        out.outputs[f"Export{i}"] = {
+            "Value": exported.get("value"),
+            "Export": {"Name": exported.get("name")},
+        }
     return out

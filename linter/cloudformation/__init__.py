@@ -12,6 +12,7 @@ from linter.cloudformation.loader import (
     load_template,
 )
 from linter.cloudformation.resources import (
+    LINK_TYPES,
     METADATA_KEY,
     RELEVANT_TYPES,
     TemplateSource,
@@ -31,6 +32,7 @@ def model_from_resources(
 
 
 __all__ = [
+    "LINK_TYPES",
     "METADATA_KEY",
     "RELEVANT_TYPES",
     "TemplateSource",

@@ -7,11 +7,12 @@ Never judges: it only says which certificate each TLS endpoint uses and what is 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from linter.cloudformation.intrinsics import (
+    CROSS_REGION_READER,
     CROSS_REGION_WRITER,
     Imported,
     ResourceRef,
@@ -51,6 +52,9 @@ APIGW2 = "AWS::ApiGatewayV2::DomainName"
 RELEVANT_TYPES = frozenset(
     {ACM, IAM_CERT, LISTENER, LISTENER_CERT, ELBV2, CLB, CLOUDFRONT, APIGW, APIGW2}
 )
+
+# Resource types that carry cross-stack references (the CDK's cross-region export/import).
+LINK_TYPES = frozenset({CROSS_REGION_READER, CROSS_REGION_WRITER})
 
 METADATA_KEY = "certfit"  # resource Metadata: {"certfit": {"suppressions": [...]}}
 CDK_PATH = "aws:cdk:path"
@@ -569,7 +573,7 @@ class _Builder:
 
 
 def model_from_templates(
-    templates: list[tuple[Mapping[str, Any], TemplateSource]], options: LoadOptions
+    templates: Sequence[tuple[Mapping[str, Any], TemplateSource]], options: LoadOptions
 ) -> Model:
     """The Model for templates read together (one cloud assembly, one CDK app): an import of a
     value another of them exports (`Fn::ImportValue`, the CDK's cross-region references) is

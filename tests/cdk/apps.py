@@ -179,3 +179,40 @@ def edge_stack(app: cdk.App) -> cdk.Stack:
         ),
     )
     return stack
+
+
+def cross_stack(app: cdk.App) -> tuple[cdk.Stack, ...]:
+    """A certificate in one stack used by others: a same-region reference (Fn::ImportValue) on
+    an NLB, and a cross-region reference (the CDK's SSM-backed reader) on CloudFront."""
+    east = cdk.Environment(account="123456789012", region="us-east-1")
+    certs = cdk.Stack(app, "Certs", env=east, cross_region_references=True)
+    cert = acm.Certificate(
+        certs,
+        "Shared",
+        domain_name="shared.example.com",
+        key_algorithm=acm.KeyAlgorithm.EC_SECP384_R1,
+    )
+    lb_stack = cdk.Stack(app, "SharedLb", env=east)
+    vpc = _vpc(lb_stack)
+    nlb = elbv2.NetworkLoadBalancer(lb_stack, "LB", vpc=vpc)
+    nlb.add_listener(
+        "Tls",
+        port=443,
+        certificates=[elbv2.ListenerCertificate.from_certificate_manager(cert)],
+        default_target_groups=[
+            elbv2.NetworkTargetGroup(
+                lb_stack, "Targets", vpc=vpc, port=443, target_type=elbv2.TargetType.IP
+            )
+        ],
+    )
+    site = cdk.Stack(app, "Site", env=ENV, cross_region_references=True)
+    cloudfront.Distribution(
+        site,
+        "Cdn",
+        default_behavior=cloudfront.BehaviorOptions(
+            origin=origins.HttpOrigin("origin.example.com")
+        ),
+        domain_names=["shared.example.com"],
+        certificate=cert,
+    )
+    return certs, lb_stack, site

@@ -89,5 +89,6 @@ def constructs_app(tmp_path_factory: pytest.TempPathFactory, pem_dir: Path) -> S
     apps.alb_stack(app, pem_dir)
     apps.clb_stack(app, pem_dir)
     apps.edge_stack(app)
+    apps.cross_stack(app)
     checks = CertFitChecks(certificates=apps.MAPPINGS, config=False, root=pem_dir)
     return synthesize(app, checks, outdir)

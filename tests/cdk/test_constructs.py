@@ -74,6 +74,14 @@ def test_cloudfront_and_api_gateway_domains(constructs_app: Synth) -> None:
     assert "[ack: certfit:unsupported_key_algorithm]" in http
 
 
+def test_cross_stack_references_are_followed(constructs_app: Synth) -> None:
+    # Cross-region (SSM-backed reader): the us-east-1 EC P-384 certificate on CloudFront.
+    (cdn,) = constructs_app.at("Site/Cdn/Resource", "error")
+    assert "CloudFront" in cdn and "EC P-384" in cdn
+    # Same region (Fn::ImportValue): followed, so no "cannot tell" notice on the listener.
+    assert constructs_app.at("SharedLb/LB/Tls/Resource") == []
+
+
 def test_nothing_else_is_reported(constructs_app: Synth) -> None:
     assert constructs_app.certfit_paths() == {
         "Nlb/LB/Tls/Extra1/Resource",
@@ -85,4 +93,5 @@ def test_nothing_else_is_reported(constructs_app: Synth) -> None:
         "Edge/EdgeDomain/Resource",
         "Edge/RegionalDomain/Resource",
         "Edge/HttpDomain/Resource",
+        "Site/Cdn/Resource",
     }
