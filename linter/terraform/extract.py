@@ -413,11 +413,14 @@ class Extractor:
             port = (
                 scope.eval_attr(lblk.attrs["lb_port"], inst.file) if "lb_port" in lblk.attrs else i
             )
+            policy, suites = self._clb_policy(inst, port)
             ep = Endpoint(
                 f"{inst.address} listener {port if isinstance(port, int | str) else i}",
                 Target.CLB,
                 inst.location(lblk),
                 protocol=proto_s,
+                ssl_policy=policy,
+                cipher_suites=suites,
                 certificate_required=proto_s in ("HTTPS", "SSL"),
                 target_reason="aws_elb (Classic Load Balancer)",
                 region=inst.region,
@@ -428,6 +431,42 @@ class Extractor:
                 value = scope.eval_attr(cert_attr, inst.file)
                 if value is not None and value != "":
                     self.bind(ep, inst, cert_attr, value, "default")
+
+    def _clb_policy(
+        self, elb: ResourceInstance, port: Any
+    ) -> tuple[str | None, frozenset[str] | None]:
+        """The SSL negotiation policy of a Classic LB listener, from
+        aws_lb_ssl_negotiation_policy or aws_load_balancer_policy + _listener_policy in the
+        same module: a predefined policy's name, or a custom policy's cipher suites."""
+        name = elb.attr("name")
+
+        def is_this_lb(v: Any) -> bool:
+            if isinstance(v, Computed):
+                return v.owner is elb
+            return isinstance(v, str) and v == name
+
+        mod = elb.mod
+        for inst in _instances_of(mod, "aws_lb_ssl_negotiation_policy"):
+            if is_this_lb(inst.attr("load_balancer")) and inst.attr("lb_port") == port:
+                return _negotiation(inst, "attribute", _s(inst.attr("name")) or inst.address)
+        wanted: list[Any] = []
+        for inst in _instances_of(mod, "aws_load_balancer_listener_policy"):
+            if (
+                is_this_lb(inst.attr("load_balancer_name"))
+                and inst.attr("load_balancer_port") == port
+            ):
+                names = inst.attr("policy_names")
+                wanted = names if isinstance(names, list) else []
+        for inst in _instances_of(mod, "aws_load_balancer_policy"):
+            if inst.attr("policy_type_name") != "SSLNegotiationPolicyType":
+                continue
+            if inst.attr("policy_name") in wanted or any(
+                isinstance(w, Computed) and w.owner is inst for w in wanted
+            ):
+                return _negotiation(
+                    inst, "policy_attribute", _s(inst.attr("policy_name")) or inst.address
+                )
+        return None, None
 
     def cloudfront(self, inst: ResourceInstance) -> None:
         blk = inst.block
@@ -532,6 +571,46 @@ def _dynamic(inst: ResourceInstance, blk: Block, type_: str) -> list[tuple[Block
             each = names.get("each", {})
             out.append((content, inst.scope({iterator: each})))
     return out
+
+
+def _instances_of(mod: ModuleInstance, type_: str) -> list[ResourceInstance]:
+    out: list[ResourceInstance] = []
+    for mode, t, name in list(mod.dir.resources):
+        if mode == "managed" and t == type_:
+            coll = mod.resource(mode, t, name)
+            if isinstance(coll, ResourceCollection):
+                out.extend(coll.instances().values())
+    return out
+
+
+def _negotiation(
+    inst: ResourceInstance, block_type: str, policy_name: str
+) -> tuple[str | None, frozenset[str] | None]:
+    blk = inst.block
+    if blk is None:
+        return None, None
+    attrs: dict[str, Any] = {}
+    for ablk, scope in _dynamic(inst, blk, block_type):
+        if "name" in ablk.attrs:
+            key = scope.eval_attr(ablk.attrs["name"], inst.file)
+            value = (
+                scope.eval_attr(ablk.attrs["value"], inst.file) if "value" in ablk.attrs else None
+            )
+            if isinstance(key, str):
+                attrs[key] = value
+    reference = attrs.get("Reference-Security-Policy")
+    if isinstance(reference, str):
+        return reference, None
+    if any(isinstance(v, Unknown) for v in attrs.values()):
+        return policy_name, None  # which suites are on is not known
+    suites = frozenset(
+        k
+        for k, v in attrs.items()
+        if str(v).lower() == "true"
+        and not k.startswith("Protocol-")
+        and k != "Server-Defined-Cipher-Order"
+    )
+    return policy_name, suites
 
 
 def _reason(v: Any) -> str:

@@ -131,10 +131,22 @@ def test_classic_lb_cloudfront_and_api_gateway(trees: Path) -> None:
     assert regions["aws_acm_certificate.cdn"] == "us-east-1"  # provider = aws.us_east_1
     assert regions["aws_acm_certificate.docs"] == "eu-west-1"  # the default provider
 
+    # Classic LB negotiation policies: a custom one by its suites, a predefined one by name
+    policies = {e.address: (e.ssl_policy, e.cipher_suites) for e in model.endpoints}
+    assert policies["aws_elb.legacy_iam listener 443"] == (
+        "legacy-rsa-only",
+        frozenset({"ECDHE-RSA-AES128-GCM-SHA256", "AES128-GCM-SHA256"}),
+    )
+    assert policies["aws_elb.legacy_iam listener 8443"] == (
+        "ELBSecurityPolicy-TLS-1-2-2017-01",
+        None,
+    )
+
     assert where(findings(model)) == [
         ("error", "unsupported_key_algorithm", "main.tf", 40, 5),  # ACM EC on Classic LB
-        ("error", "unsupported_key_algorithm", "main.tf", 102, 5),  # P-384 on CloudFront
-        ("error", "certificate_region_mismatch", "main.tf", 195, 5),  # not in us-east-1
+        ("warning", "ssl_policy_mismatch", "main.tf", 56, 7),  # IAM EC, RSA-only policy
+        ("error", "unsupported_key_algorithm", "main.tf", 148, 5),  # P-384 on CloudFront
+        ("error", "certificate_region_mismatch", "main.tf", 241, 5),  # not in us-east-1
     ]
 
 
