@@ -58,7 +58,8 @@ class _JudgeStacks:
 
 @jsii.implements(cdk.IAspect)
 class CertFitChecks:
-    """Add with `Aspects.of(app).add(CertFitChecks(), priority=AspectPriority.READONLY)`.
+    """Add with `Aspects.of(app).add(CertFitChecks(), priority=AspectPriority.READONLY)`, or
+    `CertFitChecks().add_to(app)` for an app with Stages (the App's aspects do not reach them).
 
     Options: see `cdk_aspect.judge.Judge` (the validation plugin takes the same).
     """
@@ -150,6 +151,15 @@ class CertFitChecks:
             annotations.add_warning_v2(annotation_id(finding.rule), message)
         else:
             annotations.add_info(message)
+
+    def add_to(self, scope: IConstruct) -> CertFitChecks:
+        """Add to `scope` and to every Stage below it: aspects added to an App do not reach
+        the stacks of its Stages (each Stage is synthesized on its own). Call it once the
+        Stages exist, e.g. just before `app.synth()`."""
+        targets = [scope, *(c for c in scope.node.find_all() if isinstance(c, cdk.Stage))]
+        for target in dict.fromkeys(targets):
+            cdk.Aspects.of(target).add(self, priority=cdk.AspectPriority.READONLY)
+        return self
 
     # ------------------------------------------------------------------ suppressions
 

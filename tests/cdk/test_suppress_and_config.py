@@ -98,3 +98,24 @@ def test_cdk_out_gives_the_same_findings_as_the_aspect(constructs_app: Synth) ->
 
 def test_as_of_accepts_iso_text(tmp_path: Path) -> None:
     assert CertFitChecks(as_of="2020-04-13", config=False).settings.as_of == date(2020, 4, 13)
+
+
+def test_add_to_reaches_the_stacks_of_stages(tmp_path: Path) -> None:
+    app = new_app(tmp_path / "cdk.out")
+    apps.nlb_stack(cdk.Stage(app, "Prod"))
+    checks = CertFitChecks(certificates=apps.MAPPINGS, config=False).add_to(app)
+    assembly = app.synth().get_nested_assembly("assembly-Prod")
+    errors = [
+        (m.id, str(m.entry.data))
+        for stack in assembly.stacks
+        for m in stack.messages
+        if str(m.entry.data).startswith("[certfit]")
+    ]
+    assert [path for path, _ in errors] == [
+        "/Prod/Nlb/LB/Tls/Extra1/Resource",
+        "/Prod/Nlb/LB/Tls/Extra2/Resource",
+    ]
+    assert {f.rule for f in checks.findings} == {
+        "unsupported_key_algorithm",
+        "unresolved_certificate",
+    }
