@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from linter.cloudformation.resources import (
 )
 from linter.model import InputError, Location, Model
 from linter.options import LoadOptions
-from linter.safe_files import UnsafePath
+from linter.safe_files import SafeReader, UnsafePath
 
 TEMPLATE_SUFFIXES = (".json", ".yaml", ".yml", ".template", ".cfn")
 _SNIFF_BYTES = 64 * 1024
@@ -26,14 +27,20 @@ def _needs_positions(resource: Any) -> bool:
     return isinstance(resource, Mapping) and resource.get("Type") in RELEVANT_TYPES
 
 
-def is_cloudformation_template(path: Path) -> bool:
+def is_cloudformation_template(path: Path, reader: SafeReader | None = None) -> bool:
     """True for a JSON/YAML file whose top level has `Resources` or `AWSTemplateFormatVersion`.
 
     Terraform plan JSON (`terraform show -json`) has neither, and `terraform_version` besides;
-    it is never claimed."""
+    it is never claimed. A link is only followed inside `reader`'s root (default: the current
+    directory), so sniffing never reads a file the run may not read."""
     path = Path(path)
     if not path.is_file() or path.suffix.lower() not in TEMPLATE_SUFFIXES:
         return False
+    if os.path.realpath(path) != os.path.abspath(path):
+        try:
+            (reader or SafeReader(Path.cwd())).resolve(path)
+        except UnsafePath:
+            return False
     try:
         head = path.read_bytes()[:_SNIFF_BYTES].decode("utf-8", errors="replace")
     except OSError:

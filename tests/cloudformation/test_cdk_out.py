@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from linter.cloudformation import is_cloudformation_template, load_cdk_out
+from linter.cloudformation import is_cloudformation_template, load_cdk_out, load_template
 from linter.model import Target
 from linter.options import LoadOptions
+from linter.safe_files import SafeReader
 
 
 def _listener(path: str, cert: object) -> dict[str, object]:
@@ -236,3 +237,19 @@ def test_cross_stack_references_are_followed(tmp_path: Path) -> None:
     assert sni.endpoint.address == "Tls" and sni.endpoint.target is Target.NLB
     cdn = next(b for b in model.bindings if b.endpoint.target is Target.CLOUDFRONT)
     assert cdn.certificate is cert and cdn.unresolved_reason is None
+
+
+def test_a_link_out_of_the_root_is_not_even_sniffed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "t.yaml").write_text("AWSTemplateFormatVersion: 2010-09-09\nResources: {}\n")
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "t.yaml").symlink_to(outside / "t.yaml")
+    (root / "inside.yaml").symlink_to(root / "real.yaml")
+    (root / "real.yaml").write_text("Resources: {}\n")
+    reader = SafeReader(root)
+    assert not is_cloudformation_template(root / "t.yaml", reader)
+    assert is_cloudformation_template(root / "inside.yaml", reader)
+    model = load_template(root / "t.yaml", LoadOptions(reader=reader))
+    assert [e.summary for e in model.errors] == ["cannot read template"]
