@@ -49,6 +49,13 @@ class ResourceRef:
         return self.logical_id
 
 
+def _shown(text: str) -> str:
+    """Template text for a message: short, and never PEM material (it may be a private key)."""
+    if "-----BEGIN" in text:
+        return "<PEM text>"
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 NO_VALUE = object()  # AWS::NoValue: the property is left out
 
 _SSM_TYPE = re.compile(r"^AWS::SSM::Parameter::Value<")
@@ -254,7 +261,7 @@ class Scope:
 
         result = _SUB_VAR.sub(replace, text).replace("${!", "${")
         if unknown:
-            return Unknown(f"Fn::Sub '{text}' depends on {unknown[0].reason}")
+            return Unknown(f"Fn::Sub '{_shown(text)}' depends on {unknown[0].reason}")
         return result
 
     def _fn_join(self, arg: Any, depth: int) -> Any:

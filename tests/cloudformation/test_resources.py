@@ -373,3 +373,25 @@ def test_bad_template_is_an_input_error_naming_file_and_line(load: Loader, tmp_p
     error = only(model.errors)
     assert error.location.file == "broken.yaml" and error.location.line >= 2
     assert model.endpoints == [] and model.certificates == []
+
+
+def test_reasons_never_repeat_pem_text(load: Loader, certs: dict[str, Issued]) -> None:
+    key = certs["ec256"].key_pem().decode()
+    template = {
+        "Parameters": {"Suffix": {"Type": "String"}},
+        "Resources": {
+            "Server": {
+                "Type": "AWS::IAM::ServerCertificate",
+                "Properties": {
+                    "CertificateBody": {"Fn::Sub": certs["ec256"].cert_pem.decode() + "${Suffix}"},
+                    "PrivateKey": {"Fn::Sub": key + "${Suffix}"},
+                },
+            }
+        },
+    }
+    model = load(json.dumps(template, indent=2), name="t.json")
+    cert = only(model.certificates)
+    assert cert.certificate_pem is None and "Suffix" in cert.unknown_reason
+    assert "BEGIN" not in cert.unknown_reason
+    findings = evaluate(model, Settings())
+    assert all("PRIVATE" not in f.message and "BEGIN" not in f.message for f in findings)
