@@ -23,7 +23,11 @@ if command -v certfit >/dev/null 2>&1 && [[ "$(certfit --version)" == "certfit $
   exit 0
 fi
 
-python="$(command -v python3 || command -v python)"
+python="$(command -v python3 || command -v python || true)"
+if [[ -z "$python" ]] || ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "::error title=certfit::certfit needs Python 3.11 or newer: add actions/setup-python before this step"
+  exit 1
+fi
 venv="${RUNNER_TEMP:-/tmp}/certfit-venv"
 "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$source_spec"
