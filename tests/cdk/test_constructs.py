@@ -6,9 +6,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from cdk_aspect import CertFitChecks
 from tests.cdk import apps
 from tests.cdk.conftest import Synth, new_app, synthesize
+
+pytestmark = pytest.mark.cdk
 
 
 def test_nlb_sni_certificates_from_arn(constructs_app: Synth) -> None:

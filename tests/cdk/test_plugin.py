@@ -11,6 +11,8 @@ from cdk_aspect import CertFitChecks, CertFitValidation
 from tests.cdk import apps
 from tests.cdk.conftest import new_app, synthesize
 
+pytestmark = pytest.mark.cdk
+
 
 def _key(f: object) -> tuple[str, str, str | None, str]:
     return (f.rule, f.severity.value, f.location.construct_path, f.message)  # type: ignore[attr-defined]

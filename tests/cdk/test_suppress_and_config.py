@@ -18,6 +18,8 @@ from linter.options import CertificateMapping, LoadOptions
 from tests.cdk import apps
 from tests.cdk.conftest import Synth, new_app, synthesize
 
+pytestmark = pytest.mark.cdk
+
 RULE = "unsupported_key_algorithm"
 
 

@@ -23,7 +23,7 @@ VARIANTS = ("bad", "fixed", "suppressed")
 JSON_SEVERITY = {"error": "error", "warning": "warning", "info": "notice"}  # tflint's JSON names
 LEVELS = {"aws:cdk:error": "error", "aws:cdk:warning": "warning", "aws:cdk:info": "notice"}
 
-pytestmark = pytest.mark.synth
+pytestmark = [pytest.mark.synth, pytest.mark.cdk]
 
 
 class Synthesized:
