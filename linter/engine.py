@@ -10,7 +10,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 from linter import compat, material
-from linter.model import Binding, Certificate, Endpoint, Finding, KeyInfo, Model, Severity
+from linter.model import (
+    Binding,
+    Certificate,
+    Endpoint,
+    Finding,
+    KeyInfo,
+    Location,
+    Model,
+    Severity,
+)
 
 
 @dataclass
@@ -97,7 +106,24 @@ def evaluate(model: Model, settings: Settings | None = None) -> list[Finding]:
                 continue
             seen.add(key)
             f.link = f.link or link_for(f.rule)
+            f.related = _tidy_related(f.location, f.related)
             if f.rule in settings.severity_overrides:
                 f.severity = settings.severity_overrides[f.rule]
             findings.append(f)
     return sorted(findings, key=Finding.sort_key)
+
+
+def _tidy_related(primary: Location, related: tuple[Location, ...]) -> tuple[Location, ...]:
+    """Related locations once each, and none on the finding's own line: one place for every
+    rule, so no rule has to filter its own."""
+
+    def line_of(loc: Location) -> tuple[str, int, str | None]:
+        return (loc.file, loc.line, loc.construct_path)
+
+    seen = {line_of(primary)}
+    out = []
+    for loc in related:
+        if line_of(loc) not in seen:
+            seen.add(line_of(loc))
+            out.append(loc)
+    return tuple(out)

@@ -41,7 +41,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 "renews itself."
             ),
             location=where,
-            related=tuple(r for r in related_of(cert) if r != where),
+            related=related_of(cert),
             callers=cert.callers,
             details={
                 "certificate": cert.address,

@@ -58,7 +58,8 @@ def anchor(cert: Certificate, material_location: Location) -> Location:
 
 
 def related_of(cert: Certificate | None, binding: Binding | None = None) -> tuple[Location, ...]:
-    """The certificate's definition and PEM files, and the endpoint, without repeats."""
+    """The endpoint, the certificate's definition and its PEM files (the engine drops repeats
+    and anything on the finding's own line)."""
     locs: list[Location] = []
     if binding is not None:
         locs.append(binding.endpoint.location)
@@ -68,9 +69,4 @@ def related_of(cert: Certificate | None, binding: Binding | None = None) -> tupl
             if pem is not None:
                 locs.append(pem.location)
         locs.extend(cert.related)
-    primary = binding.location if binding is not None else None
-    out: list[Location] = []
-    for loc in locs:
-        if loc != primary and loc not in out:
-            out.append(loc)
-    return tuple(out)
+    return tuple(locs)

@@ -27,7 +27,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 severity=SEVERITY,
                 message=f"{cert.address}: {problem.message}",
                 location=problem.location,
-                related=tuple(r for r in related if r != problem.location),
+                related=related,
                 callers=cert.callers,
                 details={"certificate": cert.address, "delivery": cert.delivery.value},
             )
@@ -52,7 +52,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 if severity == Severity.ERROR
                 else f"{cert.address}: {p.message}",
                 location=where,
-                related=tuple(dict.fromkeys(r for r in (p.location, *related) if r != where)),
+                related=(p.location, *related),
                 callers=cert.callers,
                 details={
                     "certificate": cert.address,

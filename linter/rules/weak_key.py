@@ -37,7 +37,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 f"{MIN_BITS} bits. Fix: reissue with RSA 2048 or stronger, or ECDSA P-256."
             ),
             location=where,
-            related=tuple(r for r in related_of(cert) if r != where),
+            related=related_of(cert),
             callers=cert.callers,
             details={
                 "certificate": cert.address,
