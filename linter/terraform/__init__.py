@@ -56,7 +56,7 @@ def _tf_dirs(directory: Path) -> list[Path]:
     out: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(directory):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
-        if any(f.endswith(".tf") for f in filenames):
+        if any(f.endswith((".tf", ".tf.json")) for f in filenames):
             out.append(Path(dirpath))
     return out
 

@@ -22,6 +22,7 @@ from linter.safe_files import UnsafePath
 from linter.terraform.blocks import Attr, Block, BlockParseError, ParseStats, parse_block
 from linter.terraform.evaluate import Computed, Text, Unknown, evaluate, first_unknown
 from linter.terraform.expressions import ExprError, Node, parse_expression
+from linter.terraform.jsonsyntax import JsonTopBlock, index_json
 from linter.terraform.scanner import ScanError, TopBlock, index
 
 NO_KEY = object()  # the key of a resource without count or for_each
@@ -77,7 +78,7 @@ class ModuleDir:
             entries = sorted(
                 (e.name, e.is_symlink())
                 for e in os.scandir(self.path)
-                if e.name.endswith(".tf") and e.is_file()
+                if e.name.endswith((".tf", ".tf.json")) and e.is_file()
             )
         except OSError:
             entries = []
@@ -121,6 +122,8 @@ class ModuleDir:
             self.providers.setdefault(b.labels[0], []).append(b)
 
     def parsed(self, top: TopBlock) -> Block | None:
+        if isinstance(top, JsonTopBlock):
+            return top.prebuilt
         key = id(top)
         if key not in self._parsed:
             self._parsed[key] = None
@@ -152,6 +155,9 @@ class ModuleDir:
 
     def module_source(self, call: TopBlock) -> str | None:
         """The `source` of a module call, read cheaply (literal strings only, as Terraform)."""
+        if isinstance(call, JsonTopBlock):
+            src = call.prebuilt.attrs.get("source")
+            return json.loads(src.expr) if src and src.expr.startswith('"') else None
         try:
             m = _SOURCE_RE.search(call.text)
         except ScanError:
@@ -188,7 +194,8 @@ def _index_file(
     loader.stats.files_read += 1
     loader.stats.files_scanned += 1
     loader.stats.bytes_in_tree += len(data)
-    blocks, err = index(data.decode("utf-8-sig", errors="replace"), rel)
+    text = data.decode("utf-8-sig", errors="replace")
+    blocks, err = index_json(text, rel) if path.endswith(".json") else index(text, rel)
     _FILES[key] = (st.st_mtime_ns, st.st_size, blocks, err)
     return blocks, err
 
@@ -447,7 +454,7 @@ class ModuleInstance:
         decl = self.dir.parsed(top) if top else None
         if decl is None or "type" not in decl.attrs:
             return None
-        return decl.attrs["type"].expr.strip()
+        return decl.attrs["type"].expr.strip().strip('"')  # JSON syntax quotes it
 
     # -- local ------------------------------------------------------------------------------
     def local(self, name: str) -> Any:
@@ -462,7 +469,7 @@ class ModuleInstance:
         pattern = re.compile(r"^[ \t]*" + re.escape(name) + r"[ \t]*=[^=]", re.M)
         for top in self.dir.locals:
             try:
-                if not pattern.search(top.text):
+                if not isinstance(top, JsonTopBlock) and not pattern.search(top.text):
                     continue
             except ScanError:
                 continue  # reported when the block is parsed
@@ -843,5 +850,5 @@ class ResourceInstance:
         blk = self.block
         ref = "aws"
         if blk is not None and "provider" in blk.attrs:
-            ref = blk.attrs["provider"].expr.strip()
+            ref = blk.attrs["provider"].expr.strip().strip('"')
         return self.mod.provider_region(ref)

@@ -217,3 +217,19 @@ def test_demo_tree_shows_findings_of_several_kinds(trees: Path) -> None:
         'module.service_listeners["status"].aws_lb_listener.this',
     }
     assert clean == {"aws_lb_listener.shop"}
+
+
+def test_json_syntax_from_cdk_for_terraform(trees: Path) -> None:
+    model = load(trees / "terraform/cdktf_json")
+    assert model.errors == []
+    regions = {c.address: c.region for c in model.certificates}
+    assert regions["aws_acm_certificate.cdn_cert"] == "us-east-1"  # "provider": "aws.us_east_1"
+    assert regions["aws_acm_certificate.api_cert"] == "eu-west-1"
+    partner = next(c for c in model.certificates if c.address == "aws_acm_certificate.partner_cert")
+    assert partner.certificate_pem is not None
+    assert partner.certificate_pem.location.file == "certs/partner.pem"  # file() in a JSON string
+    assert where(findings(model)) == [
+        ("error", "unsupported_key_algorithm", "cdk.tf.json", 84, 9),  # RSA 4096 on NLB
+        ("notice", "unresolved_certificate", "cdk.tf.json", 93, 9),  # ARN from a variable
+        ("error", "unsupported_key_algorithm", "cdk.tf.json", 107, 11),  # P-384 on CloudFront
+    ]
