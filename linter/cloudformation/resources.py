@@ -14,6 +14,7 @@ from typing import Any
 from linter.cloudformation.intrinsics import (
     CROSS_REGION_READER,
     CROSS_REGION_WRITER,
+    NO_VALUE,
     Imported,
     ResourceRef,
     Scope,
@@ -162,7 +163,8 @@ class _Builder:
                 node = node[key] if 0 <= key < len(node) else None
             else:
                 return None
-        return self.scope.evaluate(node)
+        result = self.scope.evaluate(node)
+        return None if result is NO_VALUE else result
 
     def included(self, lid: str) -> bool:
         """False only when the resource's Condition is decided false."""

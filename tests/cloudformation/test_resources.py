@@ -395,3 +395,26 @@ def test_reasons_never_repeat_pem_text(load: Loader, certs: dict[str, Issued]) -
     assert "BEGIN" not in cert.unknown_reason
     findings = evaluate(model, Settings())
     assert all("PRIVATE" not in f.message and "BEGIN" not in f.message for f in findings)
+
+
+def test_aws_novalue_leaves_the_property_out(load: Loader) -> None:
+    model = load(
+        f"""\
+        Parameters:
+          Env: {{Type: String, Default: dev}}
+        Conditions:
+          Prod: !Equals [!Ref Env, prod]
+        Resources:
+          L:
+            Type: AWS::ElasticLoadBalancingV2::Listener
+            Properties:
+              Protocol: HTTPS
+              SslPolicy: !If [Prod, ELBSecurityPolicy-TLS13-1-2-2021-06, !Ref AWS::NoValue]
+              Certificates: !If [Prod, [{{CertificateArn: {ARN}}}], !Ref AWS::NoValue]
+        """
+    )
+    listener = only(model.endpoints)
+    assert listener.ssl_policy is None
+    assert model.bindings == []  # no certificate at all: listener_missing_certificate's case
+    findings = evaluate(model, Settings(as_of=date(2025, 1, 1)))
+    assert [f.rule for f in findings] == ["listener_missing_certificate"]
