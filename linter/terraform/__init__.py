@@ -43,7 +43,15 @@ def load_terraform(directory: Path, options: LoadOptions) -> Model:
     root = ModuleInstance(loader, root_dir, "", ())
     root.root_values_fn = lambda: root_values(root, loader)  # read only if a var is used
     extractor = Extractor(loader)
-    extractor.walk(root)
+    try:
+        extractor.walk(root)
+    except Exception as e:  # never take the whole run down: report and keep what was found
+        loader.error(
+            "Terraform front end failed",
+            f"internal error ({type(e).__name__}) while reading {loader.rel(directory)}; "
+            "please report it",
+            None,
+        )
     model = extractor.model
     model.errors.extend(loader.errors)
     last_stats = loader.stats
