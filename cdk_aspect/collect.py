@@ -45,10 +45,17 @@ class StackResources:
     stack: cdk.Stack
     template: dict[str, dict[str, Any]] = field(default_factory=dict)  # logical id -> resource
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)  # exported outputs
+    parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
+    conditions: dict[str, Any] = field(default_factory=dict)
     constructs: dict[str, cdk.CfnResource] = field(default_factory=dict)  # construct path -> L1
 
     def as_template(self) -> dict[str, Any]:
-        return {"Resources": self.template, "Outputs": self.outputs}
+        return {
+            "Parameters": self.parameters,
+            "Conditions": self.conditions,
+            "Resources": self.template,
+            "Outputs": self.outputs,
+        }
 
 
 def jsii_ref(obj: Any) -> str:
@@ -76,9 +83,15 @@ def collect_stack(stack: cdk.Stack) -> StackResources:
     out = StackResources(stack)
     relevant: list[tuple[cdk.CfnResource, str]] = []
     outputs: list[cdk.CfnOutput] = []
+    parameters: list[cdk.CfnParameter] = []
+    conditions: list[cdk.CfnCondition] = []
     for child in own_constructs(stack):
         if isinstance(child, cdk.CfnOutput):
             outputs.append(child)
+        elif isinstance(child, cdk.CfnParameter):
+            parameters.append(child)
+        elif isinstance(child, cdk.CfnCondition):
+            conditions.append(child)
         elif isinstance(child, cdk.CfnResource):
             rtype = resource_type(child)
             if rtype in COLLECTED_TYPES:
@@ -90,9 +103,17 @@ def collect_stack(stack: cdk.Stack) -> StackResources:
             "id": stack.get_logical_id(res),
             "props": res._cfn_properties,
             "certfit": res.get_metadata(METADATA_KEY),
+            "condition": res.cfn_options.condition,
         }
         for i, (res, _) in enumerate(relevant)
     }
+    # Parameters and conditions, so that `Ref`/`Fn::If` resolve as they do in cdk.out.
+    raw["parameters"] = [
+        {"id": stack.get_logical_id(p), "type": p.type, "default": p.default} for p in parameters
+    ]
+    raw["conditions"] = [
+        {"id": stack.get_logical_id(c), "expression": c.expression} for c in conditions
+    ]
     exports = [o for o in outputs if o.export_name]
     raw["outputs"] = [{"name": o.export_name, "value": o.value} for o in exports]
     resolved = stack.resolve(raw)  # one round trip for the whole stack
@@ -107,8 +128,18 @@ def collect_stack(stack: cdk.Stack) -> StackResources:
         if entry.get("certfit"):
             metadata[METADATA_KEY] = entry["certfit"]
         resource: dict[str, Any] = {"Type": rtype, "Properties": props, "Metadata": metadata}
+        if isinstance(entry.get("condition"), dict) and "Condition" in entry["condition"]:
+            resource["Condition"] = entry["condition"]["Condition"]
         out.template[str(entry["id"])] = resource
         out.constructs[path] = res
+    for param in resolved.get("parameters") or []:
+        decl = {"Type": param.get("type") or "String"}
+        if param.get("default") is not None:
+            decl["Default"] = param["default"]
+        out.parameters[str(param["id"])] = decl
+    for cond in resolved.get("conditions") or []:
+        if cond.get("expression") is not None:
+            out.conditions[str(cond["id"])] = cond["expression"]
     for i, exported in enumerate(resolved.get("outputs") or []):
         out.outputs[f"Export{i}"] = {
             "Value": exported.get("value"),

@@ -216,3 +216,31 @@ def cross_stack(app: cdk.App) -> tuple[cdk.Stack, ...]:
         certificate=cert,
     )
     return certs, lb_stack, site
+
+
+def l1_stack(app: cdk.App) -> cdk.Stack:
+    """L1 constructs with a CfnParameter and CfnConditions: the listener's certificate is chosen
+    by Fn::If on the parameter's default (prod: the mapped RSA 4096 ARN, which NLB refuses);
+    a certificate whose Condition is false (it would ask ACM for RSA 4096) is left out."""
+    stack = cdk.Stack(app, "L1", env=ENV)
+    env = cdk.CfnParameter(stack, "Env", default="prod")
+    cdk.CfnCondition(
+        stack, "IsProd", expression=cdk.Fn.condition_equals(env.value_as_string, "prod")
+    )
+    chosen = cdk.Fn.condition_if("IsProd", MAPPED_RSA4096_ARN, UNMAPPED_ARN).to_string()
+    elbv2.CfnListener(
+        stack,
+        "Tls",
+        default_actions=[],
+        port=443,
+        protocol="TLS",
+        load_balancer_arn="arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/x/y",
+        certificates=[elbv2.CfnListener.CertificateProperty(certificate_arn=chosen)],
+    )
+    dev_only = acm.CfnCertificate(
+        stack, "DevOnly", domain_name="dev.example.com", key_algorithm="RSA_4096"
+    )
+    dev_only.cfn_options.condition = cdk.CfnCondition(
+        stack, "IsDev", expression=cdk.Fn.condition_equals(env.value_as_string, "dev")
+    )
+    return stack

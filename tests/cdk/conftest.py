@@ -90,5 +90,6 @@ def constructs_app(tmp_path_factory: pytest.TempPathFactory, pem_dir: Path) -> S
     apps.clb_stack(app, pem_dir)
     apps.edge_stack(app)
     apps.cross_stack(app)
+    apps.l1_stack(app)
     checks = CertFitChecks(certificates=apps.MAPPINGS, config=False, root=pem_dir)
     return synthesize(app, checks, outdir)

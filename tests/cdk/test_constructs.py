@@ -86,6 +86,14 @@ def test_cross_stack_references_are_followed(constructs_app: Synth) -> None:
     assert constructs_app.at("SharedLb/LB/Tls/Resource") == []
 
 
+def test_parameters_and_conditions_of_l1_constructs(constructs_app: Synth) -> None:
+    # Env defaults to prod: Fn::If picks the RSA 4096 certificate, which NLB refuses.
+    (error,) = constructs_app.at("L1/Tls", "error")
+    assert "RSA 4096" in error
+    # The IsDev certificate is not deployed, so its RSA 4096 request is not reported.
+    assert constructs_app.at("L1/DevOnly") == []
+
+
 def test_nothing_else_is_reported(constructs_app: Synth) -> None:
     assert constructs_app.certfit_paths() == {
         "Nlb/LB/Tls/Extra1/Resource",
@@ -98,4 +106,5 @@ def test_nothing_else_is_reported(constructs_app: Synth) -> None:
         "Edge/RegionalDomain/Resource",
         "Edge/HttpDomain/Resource",
         "Site/Cdn/Resource",
+        "L1/Tls",
     }
