@@ -21,6 +21,7 @@ from linter import __version__
 
 if TYPE_CHECKING:
     from linter.config import Config
+    from linter.lint import LintRequest
     from linter.report import Report
 
 FORMATS = ("default", "compact", "json", "checkstyle", "junit", "sarif", "github")
@@ -67,6 +68,16 @@ def _as_of(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a date like 2020-04-13, got {text!r}") from None
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days, got {text!r}")
+    return value
 
 
 def _severity(text: str) -> str:
@@ -125,7 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="module calls to follow (default local; all = also .terraform/modules)",
     )
     p.add_argument("--as-of", type=_as_of, metavar="DATE", help="judge as AWS stood on DATE")
-    p.add_argument("--expiry-days", type=int, metavar="N", help="expiry warning window (30)")
+    p.add_argument(
+        "--expiry-days", type=_days, metavar="N", help="certificate_expiring's window (30)"
+    )
     p.add_argument("--no-cache", action="store_true", help="do not use the parse cache")
     p.add_argument(
         "--minimum-failure-severity",
@@ -285,11 +298,9 @@ def _run(args: argparse.Namespace) -> int:
     cwd = Path.cwd()
 
     from linter.config import load_config
-    from linter.lint import LintRequest, exit_code, known_rules, lint
+    from linter.lint import exit_code, known_rules, lint
     from linter.model import Severity
-    from linter.options import LoadOptions
     from linter.reporters import render
-    from linter.safe_files import SafeReader
 
     rules = known_rules()
     config = load_config(args.config, cwd, environ, rules)
@@ -304,33 +315,7 @@ def _run(args: argparse.Namespace) -> int:
     _rule_flags(config, args)
 
     root = Path(args.root).resolve() if args.root else config.root or git_top(cwd) or cwd
-    reader = SafeReader(root)
-    _relative_config_paths(config, reader)
-
-    variables = {**config.variables, **dict(args.var)}
-    var_files = [*config.var_files, *(cwd / v for v in args.var_file)]
-    options = LoadOptions(
-        reader=reader,
-        variables=variables,
-        var_files=var_files,
-        parameters=dict(args.parameter),
-        call_module_type=args.call_module_type or config.call_module_type or "local",
-        cache_dir=None if args.no_cache else cache_dir(environ),
-        certificate_mappings=config.certificate_mappings,
-        environ=dict(environ),
-    )
-    fail_on_unresolved = args.fail_on_unresolved or bool(config.fail_on_unresolved)
-    request = LintRequest(
-        paths=[(cwd / p) for p in (args.paths or ["."])],
-        options=options,
-        config=config,
-        recursive=args.recursive,
-        as_of=args.as_of or config.as_of,
-        expiry_days=args.expiry_days
-        if args.expiry_days is not None
-        else (config.expiry_days if config.expiry_days is not None else 30),
-        fail_on_unresolved=fail_on_unresolved,
-    )
+    request = build_request(args, config, cwd, root, environ)
 
     progress = _Progress(sys.stderr, enabled=progress_enabled(fmt, sys.stderr))
     try:
@@ -363,6 +348,39 @@ def _run(args: argparse.Namespace) -> int:
     minimum = Severity(args.minimum_failure_severity or _config_minimum(config))
     force = args.force or bool(config.force)
     return exit_code(report, minimum, force)
+
+
+def build_request(
+    args: argparse.Namespace, config: Config, cwd: Path, root: Path, environ: Any
+) -> LintRequest:
+    """Flags over the config over the defaults: what this run reads and how it judges."""
+    from linter.lint import LintRequest
+    from linter.options import LoadOptions
+    from linter.safe_files import SafeReader
+
+    reader = SafeReader(root)
+    _relative_config_paths(config, reader)
+    options = LoadOptions(
+        reader=reader,
+        variables={**config.variables, **dict(args.var)},
+        var_files=[*config.var_files, *(cwd / v for v in args.var_file)],
+        parameters=dict(args.parameter),
+        call_module_type=args.call_module_type or config.call_module_type or "local",
+        cache_dir=None if args.no_cache else cache_dir(environ),
+        certificate_mappings=config.certificate_mappings,
+        environ=dict(environ),
+    )
+    return LintRequest(
+        paths=[(cwd / p) for p in (args.paths or ["."])],
+        options=options,
+        config=config,
+        recursive=args.recursive,
+        as_of=args.as_of or config.as_of,
+        expiry_days=args.expiry_days
+        if args.expiry_days is not None
+        else (config.expiry_days if config.expiry_days is not None else 30),
+        fail_on_unresolved=args.fail_on_unresolved or bool(config.fail_on_unresolved),
+    )
 
 
 def _rule_flags(config: Config, args: argparse.Namespace) -> None:
