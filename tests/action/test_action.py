@@ -135,7 +135,7 @@ def test_action_annotates_summarises_and_writes_sarif(workspace: Path, tmp_path:
     # the missing file's name comes back intact through the property and message escaping
     missing = by_title["certfit: input error"]
     assert missing.properties["file"] == "infra/odd, name: 100%.yaml"
-    assert "odd, name: 100%.yaml does not exist" in missing.message
+    assert missing.message == "path not found\ninfra/odd, name: 100%.yaml does not exist"
     assert [c.name for c in result.commands] == ["error", "error", "warning", "notice"]
 
     assert "| Error | [unsupported_key_algorithm](" in result.summary
