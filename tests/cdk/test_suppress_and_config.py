@@ -121,3 +121,14 @@ def test_add_to_reaches_the_stacks_of_stages(tmp_path: Path) -> None:
         "unsupported_key_algorithm",
         "unresolved_certificate",
     }
+
+
+def test_warnings_can_be_acknowledged_the_cdk_way(tmp_path: Path) -> None:
+    app = new_app(tmp_path / "cdk.out")
+    stack = apps.edge_stack(app)
+    cdk.Annotations.of(stack).acknowledge_warning(
+        "certfit:unsupported_key_algorithm", "EC P-256 on HTTP APIs verified by hand"
+    )
+    result = synthesize(app, CertFitChecks(certificates=apps.MAPPINGS, config=False), tmp_path)
+    assert result.at("Edge/HttpDomain/Resource") == []
+    assert result.at("Edge/Cdn/Resource", "error")  # errors are not warnings: still there
