@@ -285,6 +285,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("certfit: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `certfit | head`: the reader left; no traceback at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 def _run(args: argparse.Namespace) -> int:
