@@ -20,6 +20,7 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/certfit/certfit"
 SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTICE: "note"}
 FINGERPRINT_KEY = "certfitFingerprint/v1"
+MAX_RESULTS = 25_000  # GitHub code scanning refuses a run with more
 
 
 def _physical(loc: Location, prefix: str) -> dict[str, Any]:
@@ -63,9 +64,23 @@ def _notification(err: InputError, prefix: str) -> dict[str, Any]:
     return note
 
 
+def _left_out(count: int) -> list[dict[str, Any]]:
+    if not count:
+        return []
+    text = (
+        f"{count} more finding(s) not included: GitHub code scanning takes at most "
+        f"{MAX_RESULTS} results per run. Use --format json for all of them."
+    )
+    return [{"level": "warning", "message": {"text": text}}]
+
+
 def sarif_dict(report: Report, root: str = ".") -> dict[str, Any]:
     prefix = repo_prefix(root)
-    findings = issues_sorted(report.findings)
+    everything = issues_sorted(report.findings)
+    # errors first, so a capped upload keeps what matters most, then back in file order
+    kept = sorted(everything, key=lambda f: -f.severity.rank)[:MAX_RESULTS]
+    findings = issues_sorted(kept)
+    left_out = len(everything) - len(findings)
     rule_ids = sorted({f.rule for f in findings})
     links = {f.rule: f.link for f in findings}
     rules = []
@@ -127,7 +142,10 @@ def sarif_dict(report: Report, root: str = ".") -> dict[str, Any]:
         "invocations": [
             {
                 "executionSuccessful": not any(e.severity == Severity.ERROR for e in report.errors),
-                "toolExecutionNotifications": [_notification(e, prefix) for e in report.errors],
+                "toolExecutionNotifications": [
+                    *(_notification(e, prefix) for e in report.errors),
+                    *_left_out(left_out),
+                ],
             }
         ],
     }

@@ -79,3 +79,22 @@ def test_fingerprint_survives_lines_added_above(tmp_path: Path, monkeypatch) -> 
     two = Report(findings=[_finding(2), _finding(2)])
     results = json.loads(render(two, "sarif", root=str(tmp_path)))["runs"][0]["results"]
     assert results[0]["partialFingerprints"] != results[1]["partialFingerprints"]
+
+
+def test_results_are_capped_at_githubs_limit_errors_first(
+    monkeypatch: pytest.MonkeyPatch, validator: jsonschema.Draft4Validator
+) -> None:
+    from linter.reporters import sarif
+
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 3)
+    findings = [
+        Finding("weak_key", s, f"{s.value} {i}", Location("a.tf", 10 * i + n, 1))
+        for n, s in enumerate((Severity.NOTICE, Severity.ERROR))
+        for i in range(3)
+    ]
+    doc = json.loads(render(Report(findings=findings), "sarif"))
+    results = doc["runs"][0]["results"]
+    assert [r["level"] for r in results] == ["error", "error", "error"]
+    note = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]
+    assert note["message"]["text"].startswith("3 more finding(s) not included")
+    assert list(validator.iter_errors(doc)) == []
