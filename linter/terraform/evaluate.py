@@ -60,10 +60,6 @@ class Traversable(Protocol):
     def get_index(self, key: Any) -> Any: ...
 
 
-def is_unknown(v: Any) -> bool:
-    return isinstance(v, Unknown)
-
-
 def first_unknown(*vals: Any) -> Unknown | None:
     for v in vals:
         if isinstance(v, Unknown):

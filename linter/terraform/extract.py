@@ -619,7 +619,3 @@ def _reason(v: Any) -> str:
     if v is None:
         return "not set"
     return "not a plain value"
-
-
-def collections_of(mod: ModuleInstance) -> list[ResourceCollection]:
-    return mod.resource_collections()
