@@ -3,7 +3,28 @@
 Work grows with what is relevant, not with the size of the tree: each file is scanned cheaply
 for its top-level blocks, and only the blocks a certificate or a binding reaches go through
 python-hcl2 (see scanner.py, blocks.py). The parse-work figure of the last load is kept in
-`last_stats` and on the returned model as `model.parse_stats`.
+`last_stats`, summed over the process in `total_stats`, and on the returned model as
+`model.parse_stats`.
+
+What evaluates (evaluate.py, modules.py): literals, strings and heredocs (<<EOF, <<-EOF) with
+interpolations, var. (default, module input, tfvars, *.auto.tfvars, -var, -var-file, TF_VAR_),
+local., module outputs (local modules; downloaded ones through .terraform/modules/modules.json
+with call_module_type "all"), each.key/each.value, count.index, for_each/count on resources,
+modules and dynamic blocks, resource attributes written in the configuration, splats, for
+expressions, conditionals, arithmetic and comparison, path.module/root/cwd,
+terraform.workspace ("default"), provider regions (aliases, module `providers` maps), and the
+functions coalesce, lookup, try, can, one, join, format (%s %d %v %q), merge, tomap, toset,
+tolist, tostring, tonumber, tobool, concat, flatten, keys, values, length, element, contains,
+zipmap, compact, distinct, split, replace (plain strings), lower, upper, trimspace, chomp,
+trimprefix, trimsuffix, startswith, endswith, substr, min, max, base64encode/decode,
+sensitive/nonsensitive, file, filebase64, templatefile (interpolations only).
+
+What becomes an Unknown with its reason: attributes only known after apply (ARNs, ids: kept
+as a reference to their resource so bindings still resolve), variables without a value,
+template directives (%{if}/%{for}), other functions (timestamp, regex, cidrsubnet, ...),
+remote modules not downloaded or not followed, data sources other than the certificate ones,
+self, and anything built from an Unknown. *.tf.json files are read too; override files are not
+merged.
 """
 
 from __future__ import annotations
