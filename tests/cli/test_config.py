@@ -168,3 +168,15 @@ def test_load_config_values(tmp_path: Path) -> None:
 def test_no_config_anywhere_is_empty(tmp_path: Path) -> None:
     c = load_config(None, tmp_path, {"HOME": str(tmp_path)})
     assert c.path is None and c.errors == [] and c.rules == {}
+
+
+def test_the_documented_example_config_is_valid() -> None:
+    from linter.rules import RULE_NAMES
+    from tests.cli.conftest import REPO
+
+    example = REPO / "docs" / "examples" / "certfit.hcl"
+    config = load_config(example, REPO, {}, RULE_NAMES)
+    assert config.errors == []
+    assert config.rules["certificate_expiring"].severity == Severity.ERROR
+    assert len(config.certificate_mappings) == 2
+    assert config.suppressions[0].reason.startswith("the legacy stack")
