@@ -74,6 +74,7 @@ class CertFitChecks:
         root: str | Path | None = None,
         expiry_days: int | None = None,
         fail_on_unresolved: bool = False,
+        fail_at: Severity | str | None = None,
     ) -> None:
         self.judge = Judge(
             as_of=as_of,
@@ -83,6 +84,7 @@ class CertFitChecks:
             root=root,
             expiry_days=expiry_days,
             fail_on_unresolved=fail_on_unresolved,
+            fail_at=fail_at,
         )
         self._seen: set[str] = set()  # jsii refs of resources whose stack is registered
         self._pending: list[cdk.Stack] = []  # registered, not judged yet
@@ -134,7 +136,7 @@ class CertFitChecks:
         for finding in self.judge.judge(model):
             self.findings.append(finding)
             node = constructs.get(finding.location.construct_path or "")
-            self._report(finding, node, fallback)
+            self._report(finding, node, fallback, self.judge.fails(finding))
         for error in [*self.judge.take_config_errors(), *model.errors]:
             path = error.location.construct_path if error.location else None
             cdk.Annotations.of(constructs.get(path or "") or fallback).add_warning_v2(
@@ -142,10 +144,10 @@ class CertFitChecks:
             )
 
     @staticmethod
-    def _report(finding: Finding, node: IConstruct | None, stack: cdk.Stack) -> None:
+    def _report(finding: Finding, node: IConstruct | None, stack: cdk.Stack, fails: bool) -> None:
         annotations = cdk.Annotations.of(node or stack)
         message = format_message(finding)
-        if finding.severity is Severity.ERROR:
+        if fails:
             annotations.add_error(message)
         elif finding.severity is Severity.WARNING:
             annotations.add_warning_v2(annotation_id(finding.rule), message)

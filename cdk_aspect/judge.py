@@ -22,6 +22,10 @@ def format_message(finding: Finding) -> str:
     return f"{text} ({finding.link})" if finding.link else text
 
 
+def _severity(value: Severity | str) -> Severity:
+    return value if isinstance(value, Severity) else Severity(value.lower())
+
+
 class Judge:
     """as_of: judge as AWS stood on that date (default: today, or the config's `as_of`).
     min_severity: report only findings at or above it ("error", "warning", "notice").
@@ -31,6 +35,9 @@ class Judge:
         False reads none.
     root: where PEM files may be read (default: the current directory).
     fail_on_unresolved: report unresolved certificates as errors (they fail `cdk synth`).
+    fail_at: the lowest severity reported as an error annotation, which fails `cdk synth`
+        (default: the config's minimum_failure_severity when it sets one, else "error": the
+        CDK's habit, where warnings fail only under --strict).
     """
 
     def __init__(
@@ -43,14 +50,14 @@ class Judge:
         root: str | Path | None = None,
         expiry_days: int | None = None,
         fail_on_unresolved: bool = False,
+        fail_at: Severity | str | None = None,
     ) -> None:
         from linter.engine import Settings
 
         self.root = Path(root or os.getcwd())
-        self.min_severity = (
-            min_severity if isinstance(min_severity, Severity) else Severity(min_severity.lower())
-        )
+        self.min_severity = _severity(min_severity)
         self.fail_on_unresolved = fail_on_unresolved
+        self.fail_at: Severity | None = _severity(fail_at) if fail_at is not None else None
         self.options = LoadOptions.for_root(self.root)
         self.settings = Settings()
         self.config_suppressions: list[Suppression] = []
@@ -63,6 +70,8 @@ class Judge:
                 if isinstance(value, CertificateMapping)
                 else CertificateMapping(arn, key_algorithm=value, source="CertFitChecks")
             )
+        if self.fail_at is None:
+            self.fail_at = Severity.ERROR
         if as_of is not None:
             self.settings.as_of = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
         if expiry_days is not None:
@@ -82,6 +91,8 @@ class Judge:
         self.settings.disabled_rules = cfg.disabled_rules(RULE_NAMES)
         self.settings.severity_overrides = cfg.severity_overrides()
         self.fail_on_unresolved = self.fail_on_unresolved or bool(cfg.fail_on_unresolved)
+        if self.fail_at is None and cfg.minimum_failure_severity is not None:
+            self.fail_at = cfg.minimum_failure_severity
         self.config_errors.extend(cfg.errors)
 
     def judge(self, model: Model, reader: SafeReader | None = None) -> list[Finding]:
@@ -102,6 +113,10 @@ class Judge:
                 continue
             kept.append(finding)
         return kept
+
+    def fails(self, finding: Finding) -> bool:
+        """Whether the finding is reported as an error annotation (failing `cdk synth`)."""
+        return finding.severity.rank >= (self.fail_at or Severity.ERROR).rank
 
     def take_config_errors(self) -> list[InputError]:
         """The config file's problems, once (they are said on the first stack only)."""

@@ -58,6 +58,7 @@ class CertFitValidation:
         root: str | Path | None = None,
         expiry_days: int | None = None,
         fail_on_unresolved: bool = False,
+        fail_at: Severity | str | None = None,
     ) -> None:
         self.judge = Judge(
             as_of=as_of,
@@ -67,6 +68,7 @@ class CertFitValidation:
             root=root,
             expiry_days=expiry_days,
             fail_on_unresolved=fail_on_unresolved,
+            fail_at=fail_at,
         )
         self.findings: list[Finding] = []
 
@@ -100,7 +102,7 @@ class CertFitValidation:
             ids = _logical_ids(path)
             for finding in self.judge.judge(model, reader):
                 self.findings.append(finding)
-                failed = failed or finding.severity is Severity.ERROR
+                failed = failed or self.judge.fails(finding)
                 loc = finding.location
                 violations.append(
                     cdk.PolicyViolation(

@@ -132,3 +132,14 @@ def test_warnings_can_be_acknowledged_the_cdk_way(tmp_path: Path) -> None:
     result = synthesize(app, CertFitChecks(certificates=apps.MAPPINGS, config=False), tmp_path)
     assert result.at("Edge/HttpDomain/Resource") == []
     assert result.at("Edge/Cdn/Resource", "error")  # errors are not warnings: still there
+
+
+def test_config_minimum_failure_severity_makes_warnings_fail_synth(tmp_path: Path) -> None:
+    (tmp_path / ".certfit.hcl").write_text('config {\n  minimum_failure_severity = "warning"\n}\n')
+    app = new_app(tmp_path / "cdk.out")
+    apps.edge_stack(app)
+    checks = CertFitChecks(certificates=apps.MAPPINGS, config=tmp_path / ".certfit.hcl")
+    result = synthesize(app, checks, tmp_path)
+    (error,) = result.at("Edge/HttpDomain/Resource", "error")
+    assert "it is not confirmed" in error  # a warning finding, reported so that synth fails
+    assert {f.severity.value for f in checks.findings} == {"error", "warning"}
