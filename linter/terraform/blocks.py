@@ -53,6 +53,7 @@ class Attr:
     column: int
     end_line: int
     end_column: int
+    file: str | None = None  # set when it comes from another file (an override file)
 
 
 @dataclass
@@ -63,6 +64,17 @@ class Block:
     column: int
     attrs: dict[str, Attr] = field(default_factory=dict)
     blocks: list[Block] = field(default_factory=list)
+    file: str | None = None
+
+    def from_file(self, file: str) -> Block:
+        """A copy whose attributes and nested blocks say they come from `file`."""
+        b = Block(self.type, self.labels, self.line, self.column, file=file)
+        b.attrs = {
+            k: Attr(a.name, a.expr, a.line, a.column, a.end_line, a.end_column, file)
+            for k, a in self.attrs.items()
+        }
+        b.blocks = [c.from_file(file) for c in self.blocks]
+        return b
 
     def block(self, type_: str) -> Block | None:
         return next((b for b in self.blocks if b.type == type_), None)

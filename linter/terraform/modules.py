@@ -67,6 +67,8 @@ class ModuleDir:
         self.locals: list[TopBlock] = []
         self.module_calls: dict[str, TopBlock] = {}
         self.providers: dict[str, list[TopBlock]] = {}
+        self._overrides: dict[int, list[TopBlock]] = {}
+        self._merged: dict[int, Block] = {}
         self._parsed: dict[int, Block | None] = {}
 
     def scan(self) -> None:
@@ -76,9 +78,8 @@ class ModuleDir:
         loader = self.loader
         try:
             entries = sorted(
-                (e.name, e.is_symlink())
-                for e in os.scandir(self.path)
-                if e.name.endswith((".tf", ".tf.json")) and e.is_file()
+                ((e.name, e.is_symlink()) for e in os.scandir(self.path) if _is_config(e)),
+                key=lambda x: (_is_override(x[0]), x[0]),  # override files last, as Terraform
             )
         except OSError:
             entries = []
@@ -103,7 +104,35 @@ class ModuleDir:
                     Location(rel, err.line, err.column),
                 )
             for b in blocks:
-                self._index(b)
+                if _is_override(name):
+                    self._override(b)
+                else:
+                    self._index(b)
+
+    def _override(self, b: TopBlock) -> None:
+        """Terraform merges an override file's block into the block of the same address,
+        attribute by attribute (nested blocks by type); locals override by name."""
+        if b.type == "locals":
+            self.locals.insert(0, b)
+            return
+        if b.type in ("resource", "data"):
+            mode = "managed" if b.type == "resource" else "data"
+            rdef = (
+                self.resources.get((mode, b.labels[0], b.labels[1])) if len(b.labels) == 2 else None
+            )
+            base = rdef.top if rdef else None
+        elif b.type == "variable" and b.labels:
+            base = self.variables.get(b.labels[0])
+        elif b.type == "output" and b.labels:
+            base = self.outputs.get(b.labels[0])
+        elif b.type == "module" and b.labels:
+            base = self.module_calls.get(b.labels[0])
+        else:
+            base = None
+        if base is None:
+            self._index(b)  # Terraform refuses an override of nothing; reading it is kinder
+        else:
+            self._overrides.setdefault(id(base), []).append(b)
 
     def _index(self, b: TopBlock) -> None:
         if b.type == "resource" and len(b.labels) == 2:
@@ -122,6 +151,27 @@ class ModuleDir:
             self.providers.setdefault(b.labels[0], []).append(b)
 
     def parsed(self, top: TopBlock) -> Block | None:
+        block = self._parsed_one(top)
+        overrides = self._overrides.get(id(top))
+        if block is None or not overrides:
+            return block
+        if id(top) in self._merged:
+            return self._merged[id(top)]
+        merged = Block(block.type, block.labels, block.line, block.column)
+        merged.attrs = dict(block.attrs)
+        merged.blocks = list(block.blocks)
+        for o in overrides:
+            ob = self._parsed_one(o)
+            if ob is None:
+                continue
+            ob = ob.from_file(o.file)
+            merged.attrs.update(ob.attrs)
+            replaced = {b.type for b in ob.blocks}
+            merged.blocks = [b for b in merged.blocks if b.type not in replaced] + ob.blocks
+        self._merged[id(top)] = merged
+        return merged
+
+    def _parsed_one(self, top: TopBlock) -> Block | None:
         if isinstance(top, JsonTopBlock):
             return top.prebuilt
         key = id(top)
@@ -169,6 +219,15 @@ class ModuleDir:
 # modules reads a shared local module once. Parsed blocks likewise, by their TopBlock.
 _FILES: dict[tuple[str, str], tuple[int, int, list[TopBlock], ScanError | None]] = {}
 _PARSED: dict[int, tuple[TopBlock, Block | Exception]] = {}
+
+
+def _is_config(entry: os.DirEntry[str]) -> bool:
+    return entry.name.endswith((".tf", ".tf.json")) and entry.is_file()
+
+
+def _is_override(name: str) -> bool:
+    stem = name.removesuffix(".json").removesuffix(".tf")
+    return stem == "override" or stem.endswith("_override")
 
 
 def forget_files() -> None:
@@ -235,6 +294,8 @@ class Loader:
 
     def location(self, top_or_file: TopBlock | str, attr: Attr | Block | None = None) -> Location:
         file = top_or_file.file if isinstance(top_or_file, TopBlock) else top_or_file
+        if attr is not None and attr.file:
+            file = attr.file  # merged in from an override file
         if attr is None:
             assert isinstance(top_or_file, TopBlock)
             return Location(file, top_or_file.line, top_or_file.column)
@@ -332,7 +393,7 @@ class Scope:
         return Text(data.decode("latin-1"), Location(loader.rel(real), 1, 1))
 
     def eval_attr(self, attr: Attr, file: str) -> Any:
-        node = parse_attr(attr, file, self.mod.loader)
+        node = parse_attr(attr, attr.file or file, self.mod.loader)
         if isinstance(node, Unknown):
             return node
         try:

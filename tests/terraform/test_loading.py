@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fixtures import pki
-from linter.model import Model
+from linter.model import Model, Target
 from linter.options import LoadOptions
 from linter.terraform import find_root_modules, load_terraform
 from linter.terraform.modules import forget_files
@@ -422,3 +422,30 @@ resource "aws_lb_listener" "b" {{
     assert [e.location.line for e in model.errors if e.location] == [2]  # the deep block
     assert len(model.bindings) == 2
     assert all(b.certificate is None and b.unresolved_reason for b in model.bindings)
+
+
+def test_override_files_merge_attribute_by_attribute(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "a_override.tf": """
+resource "aws_lb_listener" "l" {
+  certificate_arn = "arn:aws:acm:eu-west-1:111122223333:certificate/from-override"
+}
+""",
+            "main.tf": """
+resource "aws_lb" "n" {
+  load_balancer_type = "network"
+}
+resource "aws_lb_listener" "l" {
+  load_balancer_arn = aws_lb.n.arn
+  protocol          = "TLS"
+  certificate_arn   = "arn:aws:acm:eu-west-1:111122223333:certificate/from-main"
+}
+""",
+        },
+    )
+    [b] = load(tmp_path).bindings
+    assert b.certificate is not None and b.certificate.arn == arn("from-override")
+    assert b.endpoint.target is Target.NLB  # the rest of the block still comes from main.tf
+    assert (b.location.file, b.location.line) == ("a_override.tf", 3)
