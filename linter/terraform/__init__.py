@@ -23,8 +23,8 @@ What becomes an Unknown with its reason: attributes only known after apply (ARNs
 as a reference to their resource so bindings still resolve), variables without a value,
 template directives (%{if}/%{for}), other functions (timestamp, regex, cidrsubnet, ...),
 remote modules not downloaded or not followed, data sources other than the certificate ones,
-self, and anything built from an Unknown. *.tf.json files are read too; override files are not
-merged.
+self, and anything built from an Unknown. *.tf.json files are read too, and override files
+are merged into their blocks.
 """
 
 from __future__ import annotations
