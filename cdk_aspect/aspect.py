@@ -30,8 +30,9 @@ from cdk_aspect.collect import (
 from cdk_aspect.judge import MESSAGE_PREFIX, Judge, format_message
 from cdk_aspect.suppress import record_suppression
 from linter.cloudformation import RELEVANT_TYPES, TemplateSource, model_from_templates
-from linter.model import Finding, Severity
+from linter.model import Finding, InputError, Severity
 from linter.options import CertificateMapping
+from linter.report import Report
 
 
 def _env(token: str | None) -> str | None:
@@ -61,7 +62,8 @@ class CertFitChecks:
     """Add with `Aspects.of(app).add(CertFitChecks(), priority=AspectPriority.READONLY)`, or
     `CertFitChecks().add_to(app)` for an app with Stages (the App's aspects do not reach them).
 
-    Options: see `cdk_aspect.judge.Judge` (the validation plugin takes the same).
+    Options: see `cdk_aspect.judge.Judge` (the validation plugin takes the same), and
+    report_file: the JSON report written into the cloud assembly (None: none).
     """
 
     def __init__(
@@ -75,7 +77,9 @@ class CertFitChecks:
         expiry_days: int | None = None,
         fail_on_unresolved: bool = False,
         fail_at: Severity | str | None = None,
+        report_file: str | None = "certfit-report.json",
     ) -> None:
+        self.report_file = report_file
         self.judge = Judge(
             as_of=as_of,
             min_severity=min_severity,
@@ -133,14 +137,40 @@ class CertFitChecks:
         for c in collected:
             constructs.update(c.constructs)
         fallback = stacks[0]
-        for finding in self.judge.judge(model):
+        kept = self.judge.judge(model)
+        for finding in kept:
             self.findings.append(finding)
             node = constructs.get(finding.location.construct_path or "")
             self._report(finding, node, fallback, self.judge.fails(finding))
-        for error in [*self.judge.take_config_errors(), *model.errors]:
+        errors = [*self.judge.take_config_errors(), *model.errors]
+        for error in errors:
             path = error.location.construct_path if error.location else None
             cdk.Annotations.of(constructs.get(path or "") or fallback).add_warning_v2(
                 "certfit:input", f"{MESSAGE_PREFIX} {error.summary}: {error.message}"
+            )
+        if self.report_file:
+            self._write_report(stacks[0], kept, errors)
+
+    def _write_report(
+        self, stack: cdk.Stack, findings: list[Finding], errors: list[InputError]
+    ) -> None:
+        """cdk-nag's habit: a report in the cloud assembly (certfit's JSON format), one per
+        assembly (the app's, or a Stage's)."""
+        from linter.reporters import render
+
+        stage = cdk.Stage.of(stack)
+        if stage is None or not self.report_file:
+            return
+        outdir = Path(stage.outdir)
+        report = Report(
+            findings=findings, errors=errors, as_of=self.judge.settings.as_of_date, root="."
+        )
+        try:
+            outdir.mkdir(parents=True, exist_ok=True)
+            (outdir / self.report_file).write_text(render(report, "json"))
+        except OSError as exc:
+            cdk.Annotations.of(stack).add_warning_v2(
+                "certfit:report", f"{MESSAGE_PREFIX} cannot write {self.report_file}: {exc}"
             )
 
     @staticmethod

@@ -90,6 +90,11 @@ def test_cdk_out_gives_the_same_findings_as_the_aspect(constructs_app: Synth) ->
         return (f.rule, f.severity.value, f.location.construct_path, f.message)  # type: ignore[attr-defined]
 
     assert sorted(map(key, from_templates)) == sorted(map(key, constructs_app.checks.findings))
+    # cdk-nag's habit: the Aspect's report (certfit's JSON format) lies in the assembly.
+    report = json.loads((constructs_app.outdir / "certfit-report.json").read_text())
+    assert sorted(i["message"] for i in report["issues"]) == sorted(
+        f.message for f in from_templates
+    )
     assert {f.rule for f in from_templates} >= {
         "unsupported_key_algorithm",
         "unresolved_certificate",
