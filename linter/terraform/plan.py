@@ -168,31 +168,64 @@ class _PlanReader:
         return [x for x in refs if isinstance(x, str)]
 
     def referenced(self, r: _Resource, attr: str, types: set[str]) -> _Resource | str | None:
-        """The resource `attr` refers to (same module), or a reason it cannot be told."""
-        for ref in self.references(r, attr):
+        """The resource `attr` refers to, or a reason it cannot be told. References are
+        followed through module inputs (var.) and module outputs (module.x.y)."""
+        return self._resolve(r.module, self.references(r, attr), types, 0)
+
+    def _resolve(
+        self, module: str, refs: list[str], types: set[str], depth: int
+    ) -> _Resource | str | None:
+        if depth > 20:
+            return "the references nest too deeply to follow"
+        reason: _Resource | str | None = None
+        for ref in refs:
             parts = ref.split(".")
-            mode = "data" if parts[0] == "data" else "managed"
-            if mode == "data":
-                parts = parts[1:]
-            if len(parts) < 2 or parts[0] not in types:
-                continue
-            base = ("data." if mode == "data" else "") + f"{parts[0]}.{_INDEX.sub('', parts[1])}"
-            prefix = f"{r.module}." if r.module else ""
-            wanted = prefix + base
-            if "[" in parts[1]:
-                wanted = prefix + ("data." if mode == "data" else "") + f"{parts[0]}.{parts[1]}"
-                return self.resources.get(wanted) or f"{wanted} is not in the plan"
-            found = [
-                x
-                for a, x in self.resources.items()
-                if _INDEX.sub("", a[len(prefix) :]) == base and a.startswith(prefix)
-            ]
-            if len(found) == 1:
-                return found[0]
-            if found:
-                return f"{wanted} has several instances and the reference does not say which"
-            return f"{wanted} is not in the plan"
-        return None
+            if parts[0] == "var" and len(parts) >= 2 and module:
+                parent, _, call = module.rpartition(".module.")
+                if not _:
+                    parent, call = "", module.removeprefix("module.")
+                cfg = self.config_modules.get(_INDEX.sub("", parent)) or {}
+                call_cfg = (cfg.get("module_calls") or {}).get(_INDEX.sub("", call)) or {}
+                expr = (call_cfg.get("expressions") or {}).get(parts[1]) or {}
+                found = self._resolve(parent, expr.get("references") or [], types, depth + 1)
+            elif parts[0] == "module" and len(parts) >= 3:
+                child = f"{module}.module.{parts[1]}" if module else f"module.{parts[1]}"
+                cfg = self.config_modules.get(_INDEX.sub("", child)) or {}
+                out = (cfg.get("outputs") or {}).get(parts[2]) or {}
+                expr = out.get("expression") or {}
+                found = self._resolve(child, expr.get("references") or [], types, depth + 1)
+            else:
+                found = self._same_module(module, parts, types)
+            if isinstance(found, _Resource):
+                return found
+            reason = reason or found
+        return reason
+
+    def _same_module(
+        self, module: str, parts: list[str], types: set[str]
+    ) -> _Resource | str | None:
+        mode = "data" if parts[0] == "data" else "managed"
+        if mode == "data":
+            parts = parts[1:]
+        if len(parts) < 2 or parts[0] not in types:
+            return None
+        kind = "data." if mode == "data" else ""
+        base = f"{kind}{parts[0]}.{_INDEX.sub('', parts[1])}"
+        prefix = f"{module}." if module else ""
+        wanted = prefix + base
+        if "[" in parts[1]:
+            wanted = f"{prefix}{kind}{parts[0]}.{parts[1]}"
+            return self.resources.get(wanted) or f"{wanted} is not in the plan"
+        found = [
+            x
+            for a, x in self.resources.items()
+            if a.startswith(prefix) and _INDEX.sub("", a[len(prefix) :]) == base
+        ]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return f"{wanted} has several instances and the reference does not say which"
+        return f"{wanted} is not in the plan"
 
     def _by_arn(self, arn: str) -> _Resource | None:
         for r in self.resources.values():

@@ -179,3 +179,42 @@ def test_a_plan_that_is_not_json_is_an_input_error(tmp_path: Path) -> None:
     model = load_plan(path, LoadOptions.for_root(tmp_path))
     [err] = model.errors
     assert err.location is not None and err.location.line == 2
+
+
+def test_unknown_arns_are_followed_through_module_inputs_and_outputs(tmp_path: Path) -> None:
+    """The certificate lives in module.certs, comes out as an output, goes into module.edge as
+    an input; the listener only says var.certificate_arn."""
+    issued = pki.issue("edge.example.com", "RSA_4096")
+    plan = _plan_v1(issued.cert_pem.decode(), issued.key_pem().decode())
+    edge = plan["planned_values"]["root_module"]["child_modules"][0]
+    cert = edge["resources"].pop(0)
+    cert["address"] = "module.certs.aws_acm_certificate.this"
+    plan["planned_values"]["root_module"]["child_modules"].append(
+        {"address": "module.certs", "resources": [cert]}
+    )
+    calls = plan["configuration"]["root_module"]["module_calls"]
+    listener = calls["edge"]["module"]["resources"][0]
+    listener["expressions"]["certificate_arn"] = {"references": ["var.certificate_arn"]}
+    calls["edge"]["expressions"] = {
+        "certificate_arn": {"references": ["module.certs.arn", "module.certs"]}
+    }
+    calls["certs"] = {
+        "source": "./modules/certs",
+        "module": {
+            "outputs": {
+                "arn": {
+                    "expression": {
+                        "references": ["aws_acm_certificate.this.arn", "aws_acm_certificate.this"]
+                    }
+                }
+            },
+            "resources": [],
+        },
+    }
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan, indent=2))
+    model = load_plan(path, LoadOptions.for_root(tmp_path))
+    [b] = model.bindings
+    assert b.certificate is not None
+    assert b.certificate.address == "module.certs.aws_acm_certificate.this"
+    assert [f.rule for f in findings(model)] == ["unsupported_key_algorithm"]
