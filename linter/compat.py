@@ -18,9 +18,9 @@ from importlib import resources
 from linter.model import Delivery, Target
 
 TARGET_LABELS: dict[str, str] = {
-    "acm-import": "ACM import",
-    "acm-request": "ACM certificate request",
-    "iam": "IAM server certificate upload",
+    "acm-import": "ACM",
+    "acm-request": "ACM",
+    "iam": "IAM",
     "alb": "Application Load Balancer HTTPS listener",
     "nlb": "Network Load Balancer TLS listener",
     "clb": "Classic Load Balancer HTTPS/SSL listener",

@@ -20,13 +20,14 @@ SUMMARY = "The listener's security policy has no cipher suite for the certificat
 
 
 def _authenticates_with_rsa(suite: str) -> bool:
-    """OpenSSL suite names: ECDSA and DSS suites sign with other keys, anonymous suites sign
-    with none, and plain PSK/SRP suites use no certificate; RSA-PSK-*, SRP-RSA-* and the
-    NULL-cipher RSA suites still authenticate with the RSA certificate."""
+    """OpenSSL suite names: ECDSA and DSS suites sign with other keys, static ECDH suites need
+    an EC-key certificate, anonymous suites sign with none, and plain PSK/SRP suites use no
+    certificate; RSA-PSK-*, SRP-RSA-* and the NULL-cipher RSA suites still authenticate with
+    the RSA certificate."""
     if "ECDSA" in suite or "DSS" in suite or "ANON" in suite:
         return False
-    if suite.startswith(("ADH-", "AECDH-")):
-        return False
+    if "ADH-" in suite or "AECDH-" in suite or suite.startswith("ECDH-"):
+        return False  # anonymous (also EXP-ADH-*), or static ECDH: an EC-key certificate
     if "PSK" in suite and "RSA-PSK" not in suite:
         return False
     return not ("SRP" in suite and "SRP-RSA" not in suite)
@@ -39,7 +40,7 @@ def _suites_serve(suites: frozenset[str], key: KeyInfo) -> bool:
     if any(n.startswith("TLS_AES_") or n.startswith("TLS_CHACHA20_") for n in names):
         return True
     if key.family == "EC":
-        return any("ECDSA" in n for n in names)
+        return any("ECDSA" in n or n.startswith("ECDH-") for n in names)
     if key.family in ("RSA", "RSA-PSS"):
         return any(_authenticates_with_rsa(n) for n in names)
     return True

@@ -36,7 +36,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         v = ctx.data.verdict(target.value, "any", key.key_id, ctx.as_of)
         if v.status == Status.NO_DATA:
-            yield _no_data(ctx, target.value, key, cert, None)
+            yield _no_data(ctx, target.value, key, cert, None, ())
         elif v.status in (Status.REJECTED, Status.UNCONFIRMED):
             yield _finding(v, key, cert, None, cert.location)
         if v.status == Status.REJECTED:
@@ -51,7 +51,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         ev = endpoint_verdict(ctx, endpoint_target.value, bound.delivery, bound_key)
         if ev.status == Status.NO_DATA:
-            yield _no_data(ctx, endpoint_target.value, bound_key, bound, binding)
+            missing = tuple(s for s, st in ev.split if st == Status.NO_DATA) or (ev.source,)
+            yield _no_data(ctx, endpoint_target.value, bound_key, bound, binding, missing)
         elif ev.status in (Status.REJECTED, Status.UNCONFIRMED):
             yield _finding(ev, bound_key, bound, binding, binding.location)
 
@@ -73,9 +74,11 @@ def endpoint_verdict(ctx: RuleContext, target: str, delivery: Delivery, key: Key
         return verdicts[0]
     statuses = {v.status for v in verdicts}
     origin = "acm" if delivery == Delivery.ACM_UNKNOWN else "unknown"
-    if len(statuses) == 1:  # all agree: say so for the origin, not for one guess
-        return replace(verdicts[0], source=origin)
     split = tuple((v.source, v.status) for v in verdicts)
+    if len(statuses) == 1:  # all agree: say so for the origin, not for one guess
+        # the least confirmed verdict speaks, so an unconfirmed refusal stays a warning
+        base = min(verdicts, key=lambda v: v.confirmed)
+        return replace(base, source=origin, split=split)
     if Status.REJECTED not in statuses and Status.UNCONFIRMED not in statuses:
         # accepted where there is data, no data elsewhere: not judged, and said so
         return Verdict(Status.NO_DATA, target, origin, key.key_id, ctx.as_of, None, split=split)
@@ -165,12 +168,16 @@ def _finding(
 
 
 def _no_data(
-    ctx: RuleContext, target: str, key: KeyInfo, cert: Certificate, binding: Binding | None
+    ctx: RuleContext,
+    target: str,
+    key: KeyInfo,
+    cert: Certificate,
+    binding: Binding | None,
+    sources: tuple[str, ...],
 ) -> Finding:
-    """No fact covers this target and source on this date (before the target existed, say):
-    unknown is never a pass, so say it, as a notice."""
-    sources = compat.sources_for(cert.delivery)
-    frm = " or ".join(source_label(s) for s in sources) if binding else ""
+    """No fact covers this target and these sources on this date (before the target existed,
+    say): unknown is never a pass, so say it, as a notice."""
+    frm = " or ".join(source_label(s) for s in sources)
     what = target_label(target)
     message = (
         f"certfit has no data on whether {what} accepted a certificate with key "

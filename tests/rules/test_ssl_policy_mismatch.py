@@ -76,3 +76,17 @@ def test_rsa_psk_and_null_cipher_rsa_suites_authenticate_with_rsa() -> None:
         cipher_suites=frozenset({"PSK-AES128-CBC-SHA"}),
     )
     assert len(only(run(plain_psk), RULE)) == 1
+
+
+def test_export_anonymous_and_static_ecdh_suites_do_not_serve_rsa() -> None:
+    for suite in ("EXP-ADH-DES-CBC-SHA", "ECDH-RSA-AES128-SHA"):
+        rsa = bound(
+            certificate(issue(key_spec="RSA_2048")), Target.CLB, cipher_suites=frozenset({suite})
+        )
+        assert len(only(run(rsa), RULE)) == 1, suite
+    ec = bound(
+        certificate(issue(key_spec="EC_prime256v1")),
+        Target.CLB,
+        cipher_suites=frozenset({"ECDH-RSA-AES128-SHA"}),
+    )
+    assert only(run(ec), RULE) == []

@@ -157,3 +157,20 @@ def test_unconfirmed_refusal_says_probably() -> None:
     findings = only(run(bound(cert, Target.APIGATEWAY_REGIONAL)), RULE)
     assert [f.severity for f in findings] == [Severity.WARNING]
     assert "probably cannot use (unconfirmed)" in findings[0].message
+
+
+def test_all_refusing_but_one_unconfirmed_stays_a_warning_without_one_sources_list() -> None:
+    rsa4096 = key_info_from_acm_name("RSA_4096", KeySource.CONFIG_MAPPING)
+    cert = certificate(None, Delivery.EXTERNAL, key=rsa4096, address="elsewhere")
+    findings = only(run(bound(cert, Target.APIGATEWAY_REGIONAL)), RULE)
+    assert [f.severity for f in findings] == [Severity.WARNING]
+    assert "it accepts" not in findings[0].message
+
+
+def test_no_data_notice_names_only_the_sources_without_data() -> None:
+    p256 = key_info_from_acm_name("EC_prime256v1", KeySource.CONFIG_MAPPING)
+    cert = certificate(None, Delivery.EXTERNAL, key=p256, address="elsewhere")
+    findings = only(run(bound(cert, Target.CLB), date(2016, 5, 1)), RULE)
+    # IAM takes it on a Classic LB; ACM import did not exist yet: a notice naming ACM only.
+    assert [f.severity for f in findings] == [Severity.NOTICE]
+    assert "ACM (imported)" in findings[0].message and "IAM" not in findings[0].message
