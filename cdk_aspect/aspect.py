@@ -91,6 +91,7 @@ class CertFitChecks:
             fail_at=fail_at,
         )
         self._seen: set[str] = set()  # jsii refs of resources whose stack is registered
+        self._stacks: set[str] = set()  # jsii refs of registered stacks
         self._pending: list[cdk.Stack] = []  # registered, not judged yet
         self.findings: list[Finding] = []  # everything reported, for tests and reports
 
@@ -106,6 +107,10 @@ class CertFitChecks:
         if jsii_ref(node) in self._seen:
             return
         stack = cdk.Stack.of(node)
+        self._seen.add(jsii_ref(node))
+        if jsii_ref(stack) in self._stacks:
+            return  # a resource added to a registered stack after its registration
+        self._stacks.add(jsii_ref(stack))
         self._seen.update(jsii_ref(c) for c in own_resources(stack))
         self._pending.append(stack)
         # Judge in the validation phase, after every aspect (mutating ones on subtrees

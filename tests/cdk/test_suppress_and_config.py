@@ -8,7 +8,9 @@ from datetime import date
 from pathlib import Path
 
 import aws_cdk as cdk
+import jsii
 import pytest
+from aws_cdk import aws_certificatemanager as acm
 
 from cdk_aspect import CertFitChecks
 from linter.cloudformation import load_cdk_out
@@ -148,3 +150,24 @@ def test_config_minimum_failure_severity_makes_warnings_fail_synth(tmp_path: Pat
     (error,) = result.at("Edge/HttpDomain/Resource", "error")
     assert "it is not confirmed" in error  # a warning finding, reported so that synth fails
     assert {f.severity.value for f in checks.findings} == {"error", "warning"}
+
+
+@jsii.implements(cdk.IAspect)
+class _AddsACertificate:
+    """A mutating aspect that adds a resource to the stack while aspects run."""
+
+    def visit(self, node: object) -> None:
+        if isinstance(node, cdk.Stack) and not node.node.try_find_child("Late"):
+            acm.CfnCertificate(
+                node, "Late", domain_name="late.example.com", key_algorithm="RSA_4096"
+            )
+
+
+def test_resources_added_by_other_aspects_are_judged_once(tmp_path: Path) -> None:
+    app = new_app(tmp_path / "cdk.out")
+    stack = apps.nlb_stack(app)
+    cdk.Aspects.of(stack).add(_AddsACertificate(), priority=cdk.AspectPriority.MUTATING)
+    result = synthesize(app, CertFitChecks(certificates=apps.MAPPINGS, config=False), tmp_path)
+    (late,) = result.at("Nlb/Late", "error")  # ACM cannot issue RSA 4096
+    assert "RSA 4096" in late
+    assert len(result.at("Nlb/LB/Tls/Extra1/Resource", "error")) == 1
