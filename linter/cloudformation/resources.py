@@ -72,6 +72,16 @@ class TemplateSource:
     parameters: Mapping[str, str] | None = None  # overrides options.parameters (nested stacks)
 
 
+def _elb_kind(arn: str) -> Target | None:
+    """ALB or NLB from a listener or load balancer ARN (`.../app/...`, `.../net/...`)."""
+    if ":elasticloadbalancing:" not in arn:
+        return None
+    for marker, target in (("/app/", Target.ALB), ("/net/", Target.NLB)):
+        if f":listener{marker}" in arn or f":loadbalancer{marker}" in arn:
+            return target
+    return None
+
+
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -311,6 +321,8 @@ class _Builder:
                 target, reason = Target.ALB, f"{lb.logical_id} Type application"
             elif lb_type == "network":
                 target, reason = Target.NLB, f"{lb.logical_id} Type network"
+        elif isinstance(lb, str) and _elb_kind(lb):
+            target, reason = _elb_kind(lb), "the load balancer ARN"
         if target is None and protocol in ("HTTPS", "TLS"):
             target = Target.ALB if protocol == "HTTPS" else Target.NLB
             reason = f"Protocol {protocol}"
@@ -347,10 +359,15 @@ class _Builder:
         owner, listener = self.follow(self.value(lid, "ListenerArn"))
         ep = owner.listeners.get(listener.logical_id) if isinstance(listener, ResourceRef) else None
         if ep is None:
+            # A listener managed elsewhere (e.g. from_application_listener_attributes): its ARN
+            # still says app/ or net/.
+            kind = _elb_kind(listener) if isinstance(listener, str) else None
             ep = self.endpoint(
                 lid,
-                None,
-                f"the listener ({listener}) is not defined in this template",
+                kind,
+                f"the listener ARN {listener}"
+                if kind
+                else f"the listener ({listener}) is not defined in this template",
                 certificate_required=False,
                 region=self.source.region,
             )

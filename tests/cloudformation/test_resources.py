@@ -13,6 +13,7 @@ from linter.model import Delivery, KeySource, Model, Target
 from tests.cloudformation.conftest import Loader
 
 ARN = "arn:aws:acm:eu-west-1:123456789012:certificate/abc"
+ELB = "arn:aws:elasticloadbalancing:eu-west-1:123456789012"
 
 
 def only(items: list) -> object:  # type: ignore[type-arg]
@@ -418,3 +419,28 @@ def test_aws_novalue_leaves_the_property_out(load: Loader) -> None:
     assert model.bindings == []  # no certificate at all: listener_missing_certificate's case
     findings = evaluate(model, Settings(as_of=date(2025, 1, 1)))
     assert [f.rule for f in findings] == ["listener_missing_certificate"]
+
+
+def test_listeners_and_load_balancers_managed_elsewhere_are_told_by_their_arn(
+    load: Loader,
+) -> None:
+    model = load(
+        f"""\
+        Resources:
+          Sni:
+            Type: AWS::ElasticLoadBalancingV2::ListenerCertificate
+            Properties:
+              ListenerArn: {ELB}:listener/net/edge/50dc6c495c0c9188/f2f7dc8efc522ab2
+              Certificates: [{{CertificateArn: {ARN}}}]
+          Https:
+            Type: AWS::ElasticLoadBalancingV2::Listener
+            Properties:
+              LoadBalancerArn: {ELB}:loadbalancer/app/web/50dc6c495c0c9188
+              Protocol: TLS
+              Certificates: [{{CertificateArn: {ARN}}}]
+        """
+    )
+    assert [(e.address, e.target) for e in model.endpoints] == [
+        ("Https", Target.ALB),
+        ("Sni", Target.NLB),
+    ]
