@@ -364,6 +364,8 @@ class Extractor:
                 why = f"the load balancer is {owner.address}"
         elif isinstance(lb, Unknown):
             why = f"the load balancer is not known ({lb.reason})"
+        elif isinstance(lb, str) and target_from_arn(lb) is not None:
+            return target_from_arn(lb), "the load balancer ARN names its type"
         else:
             why = "the load balancer is not in this configuration"
         if proto == "HTTPS":
@@ -388,7 +390,7 @@ class Extractor:
             reason = listener.reason if isinstance(listener, Unknown) else "not in this module"
             ep = self._endpoint(
                 inst,
-                target=None,
+                target=target_from_arn(listener) if isinstance(listener, str) else None,
                 certificate_required=False,
                 target_reason=f"the listener could not be followed: {reason}",
             )
@@ -571,6 +573,15 @@ def _dynamic(inst: ResourceInstance, blk: Block, type_: str) -> list[tuple[Block
             each = names.get("each", {})
             out.append((content, inst.scope({iterator: each})))
     return out
+
+
+def target_from_arn(arn: str) -> Target | None:
+    """ALB or NLB from an Elastic Load Balancing ARN: loadbalancer/app/..., listener/net/..."""
+    if not arn.startswith("arn:") or ":elasticloadbalancing:" not in arn:
+        return None
+    resource = arn.split(":", 5)[-1]
+    kind = resource.split("/")[1] if resource.count("/") >= 2 else ""
+    return {"app": Target.ALB, "net": Target.NLB}.get(kind)
 
 
 def _instances_of(mod: ModuleInstance, type_: str) -> list[ResourceInstance]:

@@ -29,6 +29,7 @@ from linter.model import (
 )
 from linter.options import LoadOptions
 from linter.safe_files import UnsafePath
+from linter.terraform.extract import target_from_arn
 
 _CERT_TYPES = {"aws_acm_certificate", "aws_iam_server_certificate"}
 _LISTENERS = {"aws_lb_listener", "aws_alb_listener"}
@@ -382,6 +383,8 @@ class _PlanReader:
             lbt = lb.values.get("load_balancer_type") or "application"
             target = {"application": Target.ALB, "network": Target.NLB}.get(lbt)
             reason = f'{lb.address} load_balancer_type = "{lbt}"'
+        elif isinstance(arn, str) and target_from_arn(arn) is not None:
+            target, reason = target_from_arn(arn), "the load balancer ARN names its type"
         else:
             target = Target.ALB if proto == "HTTPS" else Target.NLB
             reason = f"protocol {proto} (the load balancer is not in the plan)"

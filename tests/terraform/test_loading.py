@@ -449,3 +449,28 @@ resource "aws_lb_listener" "l" {
     assert b.certificate is not None and b.certificate.arn == arn("from-override")
     assert b.endpoint.target is Target.NLB  # the rest of the block still comes from main.tf
     assert (b.location.file, b.location.line) == ("a_override.tf", 3)
+
+
+def test_a_literal_load_balancer_or_listener_arn_names_its_type(tmp_path: Path) -> None:
+    elb = "arn:aws:elasticloadbalancing:eu-west-1:111122223333"
+    write_tree(
+        tmp_path,
+        {
+            "main.tf": f"""
+resource "aws_lb_listener" "imported" {{
+  load_balancer_arn = "{elb}:loadbalancer/net/shared/50dc6c495c0c9188"
+  port              = 443
+  certificate_arn   = "{arn("a")}"
+}}
+resource "aws_lb_listener_certificate" "sni" {{
+  listener_arn    = "{elb}:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2"
+  certificate_arn = "{arn("b")}"
+}}
+"""
+        },
+    )
+    targets = {b.endpoint.address: b.endpoint.target for b in load(tmp_path).bindings}
+    assert targets == {
+        "aws_lb_listener.imported": Target.NLB,
+        "aws_lb_listener_certificate.sni": Target.ALB,
+    }
