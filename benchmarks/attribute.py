@@ -1,0 +1,120 @@
+"""Where one certfit run spends its time, without a profiler's distortion.
+
+cProfile slows Python-heavy code (Lark's parser) far more than C-heavy code, so its shares
+mislead. Here a few functions are wrapped with a timer (a handful of calls each, so the cost of
+measuring is negligible), the real CLI runs once in a fresh process, and the time inside each
+is reported next to the wall time of the whole run. The buckets do not nest.
+Run: `python -m benchmarks.attribute TREE [--cache DIR]` (default: no cache).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import io
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+# (bucket, module, attribute): leaf-level work that the recommendations are about.
+TARGETS = [
+    ("python-hcl2 (blocks)", "linter.terraform.blocks", "_parse_text"),
+    ("scan files for top-level blocks", "linter.terraform.scanner", "index"),
+    ("path checks (SafeReader.resolve)", "linter.safe_files", "SafeReader.resolve"),
+    ("inline ignores (re-reads files)", "linter.ignores", "apply"),
+    ("rules (engine.evaluate)", "linter.engine", "evaluate"),
+    ("output (render)", "linter.reporters", "render"),
+]
+PRELOAD = ["linter.terraform", "linter.terraform.modules", "linter.terraform.extract"]
+
+
+def _wrap(
+    fn: Callable[..., Any], totals: dict[str, float], calls: dict[str, int], name: str
+) -> Any:
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            totals[name] += time.perf_counter() - start
+            calls[name] += 1
+
+    return timed
+
+
+def install(totals: dict[str, float], calls: dict[str, int]) -> None:
+    """Replace each target everywhere it was imported (`from x import f` copies included)."""
+    for name in PRELOAD:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+    for bucket, module, attr in TARGETS:
+        try:
+            mod = importlib.import_module(module)
+        except ImportError:
+            continue
+        owner: Any = mod
+        *path, leaf = attr.split(".")
+        for part in path:
+            owner = getattr(owner, part, None)
+        original = getattr(owner, leaf, None) if owner is not None else None
+        if original is None:
+            continue
+        totals[bucket], calls[bucket] = 0.0, 0
+        wrapped = _wrap(original, totals, calls, bucket)
+        setattr(owner, leaf, wrapped)
+        if not path:
+            for other in list(sys.modules.values()):
+                if (
+                    getattr(other, "__name__", "").startswith("linter")
+                    and getattr(other, leaf, None) is original
+                ):
+                    setattr(other, leaf, wrapped)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("tree", type=Path)
+    parser.add_argument("--cache", type=Path, help="parse cache directory (default: none)")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    from linter import cli
+
+    imports = time.perf_counter() - start
+    totals: dict[str, float] = {}
+    calls: dict[str, int] = {}
+    install(totals, calls)
+    flags = ["--recursive", "--root", str(args.tree), str(args.tree), "-f", "json"]
+    if args.cache:
+        import os
+
+        os.environ["CERTFIT_CACHE_DIR"] = str(args.cache)
+    else:
+        flags.append("--no-cache")
+    run_start = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+        cli.main(flags)
+    run = time.perf_counter() - run_start
+    rows = {k: {"s": round(v, 3), "calls": calls[k]} for k, v in totals.items()}
+    accounted = sum(totals.values())
+    print(
+        json.dumps(
+            {
+                "tree": str(args.tree),
+                "cache": bool(args.cache),
+                "import_cli_s": round(imports, 3),
+                "run_s": round(run, 3),
+                "buckets": rows,
+                "other_s": round(run - accounted, 3),
+            },
+            indent=1,
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
