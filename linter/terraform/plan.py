@@ -79,6 +79,8 @@ class _PlanReader:
         self._certs: dict[str, Certificate] = {}
         self._lines: dict[str, tuple[int, int]] = {}
         self._listener_eps: dict[str, Endpoint | None] = {}
+        self.provider_config: dict[str, Any] = {}
+        self.variables: dict[str, Any] = {}
 
     # -- reading ----------------------------------------------------------------------------
     def read(self) -> Model:
@@ -114,6 +116,8 @@ class _PlanReader:
         prior = (plan.get("prior_state") or {}).get("values") or {}
         self._walk_values(prior.get("root_module") or {}, "", only_data=True)
         self._walk_config((plan.get("configuration") or {}).get("root_module") or {}, "")
+        self.provider_config = (plan.get("configuration") or {}).get("provider_config") or {}
+        self.variables = plan.get("variables") or {}
         for r in list(self.resources.values()):
             self._resource(r)
         return self.model
@@ -152,14 +156,31 @@ class _PlanReader:
         line, col = self._lines[address]
         return Location(self.file, line, col)
 
-    def config_for(self, r: _Resource) -> dict[str, Any]:
+    def config_resource(self, r: _Resource) -> dict[str, Any]:
         key = _INDEX.sub("", r.module)
         mod = self.config_modules.get(key) or {}
         local = f"data.{r.type}.{r.name}" if r.mode == "data" else f"{r.type}.{r.name}"
         for res in mod.get("resources") or []:
             if res.get("address") == local:
-                return res.get("expressions") or {}
+                return dict(res)
         return {}
+
+    def config_for(self, r: _Resource) -> dict[str, Any]:
+        return self.config_resource(r).get("expressions") or {}
+
+    def region_of(self, r: _Resource) -> str | None:
+        """The region of the resource's provider configuration, when the plan says it."""
+        key = str(self.config_resource(r).get("provider_config_key") or "aws")
+        config = self.provider_config.get(key) or self.provider_config.get(key.split(":")[-1])
+        region = ((config or {}).get("expressions") or {}).get("region") or {}
+        if isinstance(region.get("constant_value"), str):
+            return str(region["constant_value"])
+        for ref in region.get("references") or []:
+            if ref.startswith("var."):
+                value = (self.variables.get(ref[4:]) or {}).get("value")
+                if isinstance(value, str):
+                    return value
+        return None
 
     def references(self, r: _Resource, attr: str) -> list[str]:
         expr = self.config_for(r).get(attr)
@@ -283,6 +304,11 @@ class _PlanReader:
                 cert.key = key_info_from_acm_name(algo, KeySource.ACM_KEY_ALGORITHM)
                 if cert.key is None:
                     cert.unknown_reason = f"key_algorithm {algo!r} is not one of ACM's names"
+        if cert.delivery is not Delivery.IAM:
+            arn = v.get("arn")
+            cert.region = (
+                arn.split(":")[3] if isinstance(arn, str) and arn.count(":") >= 5 else None
+            ) or self.region_of(r)
         self._certs[r.address] = cert
         self.model.certificates.append(cert)
         return cert
@@ -395,6 +421,7 @@ class _PlanReader:
             protocol=proto,
             ssl_policy=r.values.get("ssl_policy"),
             target_reason=reason,
+            region=self.region_of(r),
         )
         self.model.endpoints.append(ep)
         cache[r.address] = ep
@@ -431,6 +458,7 @@ class _PlanReader:
                 self.location(r.address),
                 protocol=proto,
                 target_reason="aws_elb (Classic Load Balancer)",
+                region=self.region_of(r),
             )
             self.model.endpoints.append(ep)
             self._bind(ep, r, "listener", lst.get("ssl_certificate_id"), "default")

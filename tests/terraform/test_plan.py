@@ -56,6 +56,8 @@ def test_https_listener_inside_a_child_module() -> None:
     assert b.endpoint.target is Target.ALB
     assert b.endpoint.ssl_policy == "ELBSecurityPolicy-2016-08"
     assert b.certificate is not None and b.certificate.delivery is Delivery.ACM_UNKNOWN
+    # the provider's region comes from var.aws_region, whose value the plan records
+    assert b.endpoint.region == "us-east-1"
 
 
 def test_requested_acm_certificate_defaults_to_rsa_2048() -> None:
@@ -63,6 +65,7 @@ def test_requested_acm_certificate_defaults_to_rsa_2048() -> None:
     [cert] = model.certificates
     assert cert.delivery is Delivery.ACM_REQUEST
     assert cert.key is not None and cert.key.key_id == "RSA_2048"
+    assert cert.region == "us-west-1"  # provider_config region constant
 
 
 def _plan_v1(cert_pem: str, key_pem: str) -> dict:  # type: ignore[type-arg]
