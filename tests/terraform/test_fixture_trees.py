@@ -233,3 +233,20 @@ def test_json_syntax_from_cdk_for_terraform(trees: Path) -> None:
         ("notice", "unresolved_certificate", "cdk.tf.json", 93, 9),  # ARN from a variable
         ("error", "unsupported_key_algorithm", "cdk.tf.json", 107, 11),  # P-384 on CloudFront
     ]
+
+
+def test_loading_many_roots_in_processes_gives_the_same_models(trees: Path) -> None:
+    from linter.options import LoadOptions
+    from linter.terraform import find_root_modules, load_many
+
+    roots = find_root_modules(trees / "terraform")
+    assert len(roots) >= 8  # enough to use the process pool
+    options = LoadOptions.for_root(trees / "terraform")
+
+    def seen(models: list) -> list:  # type: ignore[type-arg]
+        return [
+            sorted((b.endpoint.address, str(b.location), b.unresolved_reason) for b in m.bindings)
+            for m in models
+        ]
+
+    assert seen(load_many(roots, options, jobs=2)) == seen(load_many(roots, options, jobs=1))
