@@ -17,7 +17,8 @@ functions coalesce, lookup, try, can, one, join, format (%s %d %v %q), merge, to
 tolist, tostring, tonumber, tobool, concat, flatten, keys, values, length, element, contains,
 zipmap, compact, distinct, split, replace (plain strings), lower, upper, trimspace, chomp,
 trimprefix, trimsuffix, startswith, endswith, substr, min, max, base64encode/decode,
-sensitive/nonsensitive, file, filebase64, templatefile (interpolations only).
+sensitive/nonsensitive, file, filebase64, templatefile (interpolations only), and
+data "local_file"/"local_sensitive_file" .content (read like file(), inside the root only).
 
 What becomes an Unknown with its reason: attributes only known after apply (ARNs, ids: kept
 as a reference to their resource so bindings still resolve), variables without a value,

@@ -37,6 +37,10 @@ CERTIFICATE_TYPES = {
 }
 
 
+# data "local_file" { filename = ... }.content is a common way to read a PEM.
+LOCAL_FILE_TYPES = {"local_file", "local_sensitive_file"}
+
+
 class FileProblem(Unknown):
     """file()/templatefile() refused or failed: becomes a MaterialProblem on the certificate."""
 
@@ -897,6 +901,11 @@ class ResourceInstance:
     def get_attr(self, name: str) -> Any:
         if (self.mode, self.type) in CERTIFICATE_TYPES and name in ("arn", "id"):
             return Computed(self, name)
+        if self.mode == "data" and self.type in LOCAL_FILE_TYPES and name == "content":
+            filename = self.attr("filename")  # read like file(), inside the root only
+            if not isinstance(filename, str):
+                return Unknown(f"{self.address}.filename is not known")
+            return self.scope().read_file(filename, f"data.{self.type}")
         blk = self.block
         if blk is not None and name in blk.attrs:
             return self.attr(name)

@@ -474,3 +474,33 @@ resource "aws_lb_listener_certificate" "sni" {{
         "aws_lb_listener.imported": Target.NLB,
         "aws_lb_listener_certificate.sni": Target.ALB,
     }
+
+
+def test_pem_read_through_a_local_file_data_source(tmp_path: Path) -> None:
+    issued = pki.issue("x.example.com", "EC_prime256v1")
+    write_tree(
+        tmp_path,
+        {
+            "main.tf": """
+data "local_file" "cert" {
+  filename = "${path.module}/certs/x.pem"
+}
+data "local_sensitive_file" "key" {
+  filename = "${path.module}/../outside.key"
+}
+resource "aws_iam_server_certificate" "x" {
+  name             = "x"
+  certificate_body = data.local_file.cert.content
+  private_key      = data.local_sensitive_file.key.content
+}
+""",
+            "certs/x.pem": issued.cert_pem.decode(),
+        },
+    )
+    [cert] = load(tmp_path).certificates
+    assert cert.certificate_pem is not None
+    assert cert.certificate_pem.location.file == "certs/x.pem"
+    assert cert.certificate_pem.data == issued.cert_pem
+    [problem] = cert.problems
+    assert "outside the project root" in problem.message
+    assert problem.location.line == 11
