@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,11 @@ from typing import Any
 from linter.terraform.scanner import TopBlock
 
 CACHE_FORMAT = "certfit-tf-block-1"
+# A private key given as a literal (a heredoc or a quoted string, maybe base64 without PEM
+# armour, maybe inside base64decode(...)) is never cached either; a reference such as
+# file(...) holds no key.
+_LONG_BASE64 = re.compile(r"[A-Za-z0-9+/]{64,}")  # key material in any wrapping
+_LITERAL_KEY = re.compile(r'private_key\w*[ \t]*=[ \t]*(?:<<|"(?!\$\{file))')
 
 
 @dataclass
@@ -163,7 +169,11 @@ def _parse_text(text: str) -> Block:
 def parse_block(top: TopBlock, cache_dir: Path | None, stats: ParseStats) -> Block:
     """The parsed structure of `top`, with lines and columns of the file."""
     text = top.text
-    secret = "PRIVATE KEY" in text
+    secret = (
+        "PRIVATE KEY" in text
+        or _LITERAL_KEY.search(text) is not None
+        or _LONG_BASE64.search(text) is not None
+    )
     path: Path | None = None
     if cache_dir is not None and not secret:
         key = hashlib.sha256(f"{CACHE_FORMAT}\0{text}".encode()).hexdigest()

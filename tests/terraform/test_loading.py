@@ -504,3 +504,30 @@ resource "aws_iam_server_certificate" "x" {
     [problem] = cert.problems
     assert "outside the project root" in problem.message
     assert problem.location.line == 11
+
+
+def test_an_unarmoured_literal_key_is_not_cached_either(tmp_path: Path) -> None:
+    issued = pki.issue("inline.example.com", "EC_prime256v1")
+    body = "".join(issued.key_pem().decode().splitlines()[1:-1])  # base64 without armour
+    write_tree(
+        tmp_path / "tree",
+        {
+            "main.tf": f"""
+resource "aws_acm_certificate" "c" {{
+  certificate_body = file("c.pem")
+  private_key      = base64decode("{body}")
+}}
+resource "aws_lb_listener" "l" {{
+  protocol        = "HTTPS"
+  certificate_arn = aws_acm_certificate.c.arn
+}}
+""",
+            "c.pem": issued.cert_pem.decode(),
+        },
+    )
+    cache = tmp_path / "cache"
+    model = load(tmp_path / "tree", cache_dir=cache)
+    assert len(model.bindings) == 1
+    stored = b"".join(p.read_bytes() for p in cache.rglob("*") if p.is_file())
+    assert body[:40].encode() not in stored
+    assert b"certificate_arn" in stored  # the listener block itself was cached
