@@ -22,6 +22,12 @@ from linter.cloudformation import LINK_TYPES, METADATA_KEY, RELEVANT_TYPES
 COLLECTED_TYPES = RELEVANT_TYPES | LINK_TYPES
 
 _TYPE_BY_CLASS: dict[type, str | None] = {}
+_SUPPRESSIONS_RECORDED = [False]
+
+
+def note_suppression() -> None:
+    """A suppression was recorded in this process: resources may carry certfit metadata."""
+    _SUPPRESSIONS_RECORDED[0] = True
 
 
 def resource_type(res: cdk.CfnResource) -> str:
@@ -98,15 +104,17 @@ def collect_stack(stack: cdk.Stack) -> StackResources:
                 relevant.append((child, rtype))
     if not relevant:
         return out
-    raw: dict[str, Any] = {
-        str(i): {
-            "id": stack.get_logical_id(res),
-            "props": res._cfn_properties,
-            "certfit": res.get_metadata(METADATA_KEY),
-            "condition": res.cfn_options.condition,
-        }
-        for i, (res, _) in enumerate(relevant)
-    }
+    # Every attribute read is a round trip: ask for metadata only when this process recorded a
+    # suppression, and for resource conditions only when the stack has conditions.
+    with_metadata = _SUPPRESSIONS_RECORDED[0]
+    raw: dict[str, Any] = {}
+    for i, (res, _) in enumerate(relevant):
+        entry: dict[str, Any] = {"id": stack.get_logical_id(res), "props": res._cfn_properties}
+        if with_metadata:
+            entry["certfit"] = res.get_metadata(METADATA_KEY)
+        if conditions:
+            entry["condition"] = res.cfn_options.condition
+        raw[str(i)] = entry
     # Parameters and conditions, so that `Ref`/`Fn::If` resolve as they do in cdk.out.
     raw["parameters"] = [
         {"id": stack.get_logical_id(p), "type": p.type, "default": p.default} for p in parameters

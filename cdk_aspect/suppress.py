@@ -17,7 +17,7 @@ import aws_cdk as cdk
 import jsii
 from constructs import IConstruct
 
-from cdk_aspect.collect import resource_type
+from cdk_aspect.collect import note_suppression, resource_type
 from linter.cloudformation import METADATA_KEY, RELEVANT_TYPES
 from linter.model import Finding, Suppression
 
@@ -41,6 +41,7 @@ class _Recorder:
 
 
 def record_suppression(construct: IConstruct, rules: str, reason: str) -> None:
+    note_suppression()
     recorder = _Recorder(rules, reason, construct.node.path)
     cdk.Aspects.of(construct).add(recorder, priority=cdk.AspectPriority.MUTATING)
 
