@@ -10,6 +10,7 @@ Run one: `python -m benchmarks.cdk_bench child MODE LISTENERS`.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import statistics
@@ -167,6 +168,56 @@ def add_mode(app: Any, mode: str) -> Any:
     return None
 
 
+def _timed(original: Any, total: list[float]) -> Any:
+    # functools.wraps keeps the signature: jsii passes callback arguments by parameter name.
+    @functools.wraps(original)
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            total[0] += time.perf_counter() - start
+
+    return timed
+
+
+def _time_certfit(certfit: Any) -> list[float]:
+    """Time spent inside certfit's entry points during synth (the Aspect's visit and its
+    stack validations, or the plugin's validate): the overhead itself, which the noise of a
+    10-second synth on a shared machine cannot hide."""
+    total = [0.0]
+    if certfit is None:
+        return total
+    import cdk_aspect.aspect as aspect_module
+
+    classes = [type(certfit)] + [
+        c for c in vars(aspect_module).values() if isinstance(c, type) and "validate" in vars(c)
+    ]
+    for cls in classes:
+        for name in ("visit", "validate"):
+            original = vars(cls).get(name)
+            if original is None:
+                continue
+
+            setattr(cls, name, _timed(original, total))
+    return total
+
+
+def _count_jsii_calls() -> list[int]:
+    """Round trips to the jsii node runtime from now on (each costs a message each way)."""
+    from jsii._kernel.providers import process
+
+    count = [0]
+    original = process._NodeProcess.send
+
+    def send(self: Any, *args: Any, **kwargs: Any) -> Any:
+        count[0] += 1
+        return original(self, *args, **kwargs)
+
+    process._NodeProcess.send = send  # type: ignore[method-assign]
+    return count
+
+
 def child(mode: str, listeners: int) -> None:
     start = time.perf_counter()
     import aws_cdk  # noqa: F401
@@ -175,6 +226,8 @@ def child(mode: str, listeners: int) -> None:
     with tempfile.TemporaryDirectory() as outdir:
         app = build_app(listeners, outdir)
         certfit = add_mode(app, mode)
+        inside = _time_certfit(certfit)
+        calls = _count_jsii_calls()
         built = time.perf_counter()
         cpu_before = _tree_cpu()
         app.synth()
@@ -190,6 +243,8 @@ def child(mode: str, listeners: int) -> None:
                     "synth_s": synth,
                     "synth_cpu_s": synth_cpu,
                     "certfit_findings": len(certfit.findings) if certfit is not None else 0,
+                    "certfit_s": inside[0],
+                    "jsii_calls_in_synth": calls[0],
                 }
             )
         )
@@ -223,7 +278,8 @@ def measure(listeners: int, repeats: int, log: Callable[[str], None]) -> dict[st
             data["max_rss_mb"] = sample.max_rss_mb
             samples[mode].append(data)
             log(
-                f"  {mode:16} synth {data['synth_s']:6.2f} s, {data['synth_cpu_s']:6.2f} s CPU "
+                f"  {mode:16} synth {data['synth_s']:6.2f} s, {data['synth_cpu_s']:6.2f} s CPU, "
+                f"{data['certfit_s']:5.2f} s in certfit, {data['jsii_calls_in_synth']} jsii calls "
                 f"(process {sample.wall:5.1f} s)"
             )
     out: dict[str, object] = {"listeners": listeners, "errors": errors, "modes": {}}
@@ -239,6 +295,8 @@ def measure(listeners: int, repeats: int, log: Callable[[str], None]) -> dict[st
             "max_rss_mb": max(r["max_rss_mb"] for r in rows),
             "synth_cpu_median_s": statistics.median(r["synth_cpu_s"] for r in rows),
             "certfit_findings": rows[-1]["certfit_findings"],
+            "certfit_median_s": statistics.median(r["certfit_s"] for r in rows),
+            "jsii_calls_in_synth": rows[-1]["jsii_calls_in_synth"],
         }
     return out
 
