@@ -25,11 +25,10 @@ from cdk_aspect.collect import (
     collect_stack,
     jsii_ref,
     own_resources,
-    resource_type,
 )
 from cdk_aspect.judge import MESSAGE_PREFIX, Judge, format_message
 from cdk_aspect.suppress import record_suppression
-from linter.cloudformation import RELEVANT_TYPES, TemplateSource, model_from_templates
+from linter.cloudformation import TemplateSource, model_from_templates
 from linter.model import Finding, InputError, Severity
 from linter.options import CertificateMapping
 from linter.report import Report
@@ -214,4 +213,4 @@ class CertFitChecks:
         record_suppression(construct, ",".join(r.strip() for r in rules), reason.strip())
 
 
-__all__ = ["RELEVANT_TYPES", "CertFitChecks", "annotation_id", "format_message", "resource_type"]
+__all__ = ["CertFitChecks", "annotation_id", "format_message"]
