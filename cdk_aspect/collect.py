@@ -5,9 +5,10 @@ Every jsii call is a round trip to the node process, so a stack is collected onc
 (no round trip), and only the resources the front end reads are resolved, in one `resolve` call
 for the whole stack, then rendered to CloudFormation names.
 
-Known gap: property overrides (`add_property_override`) live in a private field the jsii API
-does not expose, so the Aspect does not see them; `certfit cdk.out/` (the same rules, on the
-synthesized templates) does.
+Known gaps: property overrides (`add_property_override`) live in a private field the jsii API
+does not expose, so the Aspect does not see them; `certfit cdk.out/` and `CertFitValidation`
+(the same rules, on the synthesized templates) do. Certfit metadata is read only after a
+`CertFitChecks.suppress(...)` in the same process (metadata added by hand is for the CLI).
 """
 
 from __future__ import annotations
