@@ -20,6 +20,7 @@ from linter.config import Config
 from linter.model import Finding, InputError, Location, Model, Severity
 from linter.options import LoadOptions
 from linter.report import Report
+from linter.safe_files import SafeReader, UnsafePath
 
 TEMPLATE_SUFFIXES = (".json", ".yaml", ".yml", ".template", ".cfn")
 UNRESOLVED = "unresolved_certificate"
@@ -80,7 +81,13 @@ def _has_tf(directory: Path) -> bool:
     return any(p.is_file() for p in directory.glob("*.tf"))
 
 
-def _classify_file(path: Path) -> str | None:
+def _classify_file(path: Path, reader: SafeReader | None = None) -> str | None:
+    """What kind of input a file is; sniffing reads it, so a link out of the root is not."""
+    if reader is not None:
+        try:
+            reader.resolve(path)
+        except UnsafePath:
+            return None
     suffix = path.suffix.lower()
     if suffix == ".json":
         (is_plan_json,) = _front_end("linter.terraform.plan", "is_plan_json")
@@ -88,7 +95,7 @@ def _classify_file(path: Path) -> str | None:
             return "plan"
     if suffix in TEMPLATE_SUFFIXES:
         (is_template,) = _front_end("linter.cloudformation", "is_cloudformation_template")
-        if is_template(path):
+        if is_template(path, reader):
             return "template"
     return None
 
@@ -97,7 +104,7 @@ _SKIP_DIRS = {".terraform", ".git", "node_modules", ".venv", "venv", "__pycache_
 _MAX_TEMPLATE_BYTES = 2 * 1024 * 1024  # CloudFormation's own limit is 1 MB
 
 
-def _templates_and_assemblies(top: Path) -> list[Unit]:
+def _templates_and_assemblies(top: Path, reader: SafeReader | None = None) -> list[Unit]:
     """For --recursive: every cdk.out assembly and CloudFormation template below `top`.
     Plans are generated files and are linted only when named. Files inside an assembly are
     read through it, never twice."""
@@ -121,12 +128,14 @@ def _templates_and_assemblies(top: Path) -> list[Unit]:
                 (is_template,) = _front_end("linter.cloudformation", "is_cloudformation_template")
             except (OSError, FrontEndMissing):
                 continue
-            if is_template(child):
+            if is_template(child, reader):
                 units.append(Unit("template", child))
     return units
 
 
-def discover(path: Path, recursive: bool, rel: str) -> tuple[list[Unit], list[InputError]]:
+def discover(
+    path: Path, recursive: bool, rel: str, reader: SafeReader | None = None
+) -> tuple[list[Unit], list[InputError]]:
     """What `path` holds, as units to load; or an error saying why it holds nothing."""
     if not path.exists():
         return [], [InputError("path not found", f"{rel} does not exist", Location(rel))]
@@ -135,7 +144,7 @@ def discover(path: Path, recursive: bool, rel: str) -> tuple[list[Unit], list[In
             # tflint lints modules, not files: lint the module the file belongs to.
             return [Unit("terraform", path.parent)], []
         try:
-            kind = _classify_file(path)
+            kind = _classify_file(path, reader)
         except FrontEndMissing as exc:
             return [], [InputError("cannot read input", f"{rel}: {exc}", Location(rel))]
         if kind is None:
@@ -156,7 +165,7 @@ def discover(path: Path, recursive: bool, rel: str) -> tuple[list[Unit], list[In
         except FrontEndMissing as exc:
             return [], [InputError("cannot read input", f"{rel}: {exc}", Location(rel))]
         modules = [Unit("terraform", Path(m)) for m in find_root_modules(path)]
-        return modules + _templates_and_assemblies(path), []
+        return modules + _templates_and_assemblies(path, reader), []
     if _has_tf(path):
         return [Unit("terraform", path)], []
     # A directory of templates or plans (no .tf files): read each one that is recognised.
@@ -164,7 +173,7 @@ def discover(path: Path, recursive: bool, rel: str) -> tuple[list[Unit], list[In
     for child in sorted(path.iterdir()):
         if child.is_file() and child.suffix.lower() in TEMPLATE_SUFFIXES:
             try:
-                kind = _classify_file(child)
+                kind = _classify_file(child, reader)
             except FrontEndMissing:
                 kind = None
             if kind is not None:
@@ -216,7 +225,7 @@ def load_models(request: LintRequest, progress: Progress | None = None) -> list[
                 )
             )
             continue
-        found, errors = discover(path, request.recursive, rel)
+        found, errors = discover(path, request.recursive, rel, request.options.reader)
         model.errors.extend(errors)
         for unit in found:
             key = (unit.kind, unit.path.resolve())
