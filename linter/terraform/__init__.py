@@ -17,12 +17,12 @@ functions coalesce, lookup, try, can, one, join, format (%s %d %v %q), merge, to
 tolist, tostring, tonumber, tobool, concat, flatten, keys, values, length, element, contains,
 zipmap, compact, distinct, split, replace (plain strings), lower, upper, trimspace, chomp,
 trimprefix, trimsuffix, startswith, endswith, substr, min, max, base64encode/decode,
-sensitive/nonsensitive, file, filebase64, templatefile (interpolations only), and
+sensitive/nonsensitive, file, filebase64, templatefile (with %{if}/%{for} directives), and
 data "local_file"/"local_sensitive_file" .content (read like file(), inside the root only).
 
 What becomes an Unknown with its reason: attributes only known after apply (ARNs, ids: kept
 as a reference to their resource so bindings still resolve), variables without a value,
-template directives (%{if}/%{for}), other functions (timestamp, regex, cidrsubnet, ...),
+other functions (timestamp, regex, cidrsubnet, ...),
 remote modules not downloaded or not followed, data sources other than the certificate ones,
 self, and anything built from an Unknown. *.tf.json files are read too, and override files
 are merged into their blocks.

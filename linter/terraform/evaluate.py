@@ -196,23 +196,96 @@ def evaluate(node: Node, scope: Scope) -> Any:
     return Unknown(f"unsupported expression {kind}")
 
 
+def _is_directive(part: Any) -> bool:
+    return isinstance(part, tuple) and isinstance(part[0], str) and part[0].startswith("%")
+
+
 def _template(parts: list[Any], scope: Scope) -> Any:
-    if len(parts) == 1 and not isinstance(parts[0], str):
-        if parts[0] == ("directive",):
-            return Unknown("template directives (%{...}) are not evaluated")
+    if len(parts) == 1 and not isinstance(parts[0], str) and not _is_directive(parts[0]):
         return evaluate(parts[0], scope)  # "${x}" keeps x's type
+    out, _end, stop = _render(parts, 0, scope, ())
+    if stop is not None:
+        return Unknown(f"template: %{{{stop[1:]}}} without its opening directive")
+    return out
+
+
+def _render(
+    parts: list[Any], i: int, scope: Scope, stops: tuple[str, ...]
+) -> tuple[str | Unknown, int, str | None]:
+    """Render parts from `i` until a directive in `stops` (not consumed) or the end."""
     out: list[str] = []
-    for p in parts:
+    unknown: Unknown | None = None
+    while i < len(parts):
+        p = parts[i]
         if isinstance(p, str):
             out.append(p)
+            i += 1
             continue
-        if p == ("directive",):
-            return Unknown("template directives (%{...}) are not evaluated")
-        s = as_string(evaluate(p, scope), "an interpolated value")
-        if isinstance(s, Unknown):
-            return s
-        out.append(s)
-    return "".join(out)
+        if not _is_directive(p):
+            s = as_string(evaluate(p, scope), "an interpolated value")
+            if isinstance(s, Unknown):
+                unknown = unknown or s
+            else:
+                out.append(s)
+            i += 1
+            continue
+        kind = p[0]
+        if kind in stops or kind in ("%else", "%endif", "%endfor"):
+            return (unknown or "".join(out)), i, kind
+        if kind == "%if":
+            cond = _truthy(evaluate(p[1], scope))
+            then, i, stop = _render(parts, i + 1, scope, ("%else", "%endif"))
+            other: str | Unknown = ""
+            if stop == "%else":
+                other, i, stop = _render(parts, i + 1, scope, ("%endif",))
+            if stop != "%endif":
+                return Unknown("template: %{if} without %{endif}"), len(parts), None
+            i += 1
+            chosen = cond if isinstance(cond, Unknown) else (then if cond else other)
+            if isinstance(chosen, Unknown):
+                unknown = unknown or chosen
+            else:
+                out.append(chosen)
+            continue
+        # %for: render the body once per element
+        _, key_var, val_var, coll_node = p
+        end = _matching_endfor(parts, i + 1)
+        if end is None:
+            return Unknown("template: %{for} without %{endfor}"), len(parts), None
+        body = parts[i + 1 : end]
+        coll = evaluate(coll_node, scope)
+        if hasattr(coll, "as_collection"):
+            coll = coll.as_collection()
+        if isinstance(coll, Unknown):
+            unknown = unknown or coll
+        elif isinstance(coll, dict | list):
+            items = list(coll.items()) if isinstance(coll, dict) else list(enumerate(coll))
+            for k, v in items:
+                names = {val_var: v, **({key_var: k} if key_var else {})}
+                text, _, _ = _render(body, 0, scope.with_vars(names), ())
+                if isinstance(text, Unknown):
+                    unknown = unknown or text
+                else:
+                    out.append(text)
+        else:
+            unknown = unknown or Unknown("template: %{for} over a value that is not a collection")
+        i = end + 1
+    return (unknown or "".join(out)), i, None
+
+
+def _matching_endfor(parts: list[Any], i: int) -> int | None:
+    depth = 1
+    while i < len(parts):
+        p = parts[i]
+        if _is_directive(p):
+            if p[0] == "%for":
+                depth += 1
+            elif p[0] == "%endfor":
+                depth -= 1
+                if depth == 0:
+                    return i
+        i += 1
+    return None
 
 
 def get_attr(obj: Any, name: str) -> Any:

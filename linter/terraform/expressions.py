@@ -5,7 +5,7 @@ here keeps heredocs, escapes and template parts exact, and lets the evaluator de
 known. The tree is plain tuples:
 
     ("lit", value)                       number, bool, null
-    ("tmpl", parts)                      str parts and expression trees; ("directive",) parts
+    ("tmpl", parts)                      str parts, expression trees and ("%if", ...) directives
     ("name", ident)                      a root name: var, local, aws_lb, each, ...
     ("attr", obj, name) / ("index", obj, key)
     ("splat", obj, ops)                  ops: ("attr", name) / ("index", key) for each element
@@ -322,12 +322,39 @@ class _Parser:
         return ("object", items)
 
 
+_PLAIN_QUOTED = re.compile(r'[^"\\$%\n]+')
+_PLAIN_HEREDOC = re.compile(r"[^$%]+")
+
+
 def parse_template(text: str, pos: int, quoted: bool) -> tuple[list[Any], int]:
-    """Parts of a template starting at `pos` (after the opening quote when `quoted`)."""
+    """Parts of a template starting at `pos` (after the opening quote when `quoted`).
+
+    Parts are literal strings, expression trees for `${...}`, and directives for `%{...}`:
+    ("%if", node), ("%else",), ("%endif",), ("%for", key_var, value_var, node), ("%endfor",).
+    Strip markers (`~`) trim the whitespace next to them, as Terraform does."""
     parts: list[Any] = []
     buf: list[str] = []
     n = len(text)
+    plain = _PLAIN_QUOTED if quoted else _PLAIN_HEREDOC
+    strip_next = False
+
+    def flush() -> None:
+        nonlocal buf, strip_next
+        if buf:
+            lit = "".join(buf)
+            if strip_next:
+                lit = lit.lstrip()
+            if lit:
+                parts.append(lit)
+            buf = []
+            strip_next = False
+
     while pos < n:
+        m = plain.match(text, pos)
+        if m:
+            buf.append(m.group())
+            pos = m.end()
+            continue
         c = text[pos]
         if quoted and c == '"':
             break
@@ -346,30 +373,27 @@ def parse_template(text: str, pos: int, quoted: bool) -> tuple[list[Any], int]:
                 raise ExprError(f"invalid escape \\{e}", pos)
             continue
         if c in "$%" and text.startswith("{", pos + 1):
-            if pos > 0 and text[pos - 1] == c and buf and buf[-1].endswith(c):
+            if buf and buf[-1].endswith(c) and pos > 0 and text[pos - 1] == c:
                 buf[-1] = buf[-1][:-1]  # $${ and %%{ are literal
                 buf.append(c + "{")
                 pos += 2
                 continue
-            if buf:
-                parts.append("".join(buf))
-                buf = []
             p = _Parser(text)
             p.pos = pos + 2
             if p.at("~"):
                 p.take()
+                if buf:
+                    buf = ["".join(buf).rstrip()]
+            flush()
             if c == "$":
-                node = p.expr()
-                if p.at("~"):
-                    p.take()
-                p.expect("}")
-                parts.append(node)
-                pos = p.pos
+                parts.append(p.expr())
             else:
-                from linter.terraform.scanner import _skip_nested
-
-                pos = _skip_nested(text, pos + 2, "}")
-                parts.append(("directive",))
+                parts.append(_directive(p))
+            if p.at("~"):
+                p.take()
+                strip_next = True
+            p.expect("}")
+            pos = p.pos
             continue
         if quoted and c == "\n":
             raise ExprError("newline in a quoted string", pos)
@@ -378,9 +402,25 @@ def parse_template(text: str, pos: int, quoted: bool) -> tuple[list[Any], int]:
     else:
         if quoted:
             raise ExprError("unterminated string", pos)
-    if buf:
-        parts.append("".join(buf))
+    flush()
     return parts, pos + 1 if quoted else pos
+
+
+def _directive(p: _Parser) -> Node:
+    kind, word, start, _e, _m = p.take()
+    if kind != "ident" or word not in ("if", "else", "endif", "for", "endfor"):
+        raise ExprError("expected if, else, endif, for or endfor in %{...}", start)
+    if word == "if":
+        return ("%if", p.expr())
+    if word == "for":
+        first = p.take()[1]
+        key_var, val_var = None, first
+        if p.at(","):
+            p.take()
+            key_var, val_var = first, p.take()[1]
+        p.expect("in")
+        return ("%for", key_var, val_var, p.expr())
+    return ("%" + word,)
 
 
 def parse_expression(text: str) -> Node:

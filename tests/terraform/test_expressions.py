@@ -70,6 +70,10 @@ def local_x(tmp_path: Path, expr: str, files: dict[str, str] | None = None) -> A
         ("!var.flag || 2 * 3 >= 6", True),
         ("<<-EOT\n    indented ${var.m.a}\n      more\n  EOT", "indented x\n  more\n"),
         ('"$${literal}"', "${literal}"),
+        ('"%{ if var.flag }on%{ else }off%{ endif }"', "on"),
+        ('"%{ for k, v in var.m }${k}=${v};%{ endfor }"', "a=x;b=y;"),
+        ("<<-EOT\n    %{~ for x in var.l ~}\n    [${x}]\n    %{~ endfor ~}\n  EOT", "[one][two]"),
+        ('"%%{ not a directive }"', "%{ not a directive }"),
         ("path.module", "."),
         ('"${path.root}/x"', "./x"),
     ],
@@ -85,7 +89,8 @@ def test_known_values(tmp_path: Path, expr: str, expected: Any) -> None:
         ('"prefix-${var.unset}"', "var.unset"),
         ("var.unset ? 1 : 2", "var.unset"),
         ("timestamp()", "timestamp() is not evaluated"),
-        ('"%{ if var.flag }a%{ endif }"', "template directives"),
+        ('"%{ if var.unset }a%{ endif }"', "var.unset"),
+        ('"%{ for x in var.unset }${x}%{ endfor }"', "var.unset"),
         ('"${aws_acm_certificate.one[0].arn}-x"', "only known after apply"),
         ("aws_acm_certificate.many[var.unset].arn", "var.unset"),
         ("local.x", "refers to itself"),
@@ -105,9 +110,15 @@ def test_a_certificate_arn_stays_a_reference_to_its_resource(tmp_path: Path) -> 
 
 
 def test_file_and_templatefile_read_inside_the_root(tmp_path: Path) -> None:
-    files = {"certs/x.pem": "PEM ${name}\n", "tpl/t.tftpl": "hello ${name}"}
+    files = {
+        "certs/x.pem": "PEM ${name}\n",
+        "tpl/t.tftpl": "hello ${name}",
+        "tpl/chain.tftpl": "%{ for c in certs ~}\n${c}\n%{ endfor ~}\n",
+    }
     assert local_x(tmp_path, 'file("${path.module}/certs/x.pem")', files) == "PEM ${name}\n"
     assert local_x(tmp_path, 'templatefile("tpl/t.tftpl", { name = "w" })', files) == "hello w"
+    chain = local_x(tmp_path, 'templatefile("tpl/chain.tftpl", { certs = ["A", "B"] })', files)
+    assert chain == "A\nB\n"
     encoded = local_x(tmp_path, 'base64decode(filebase64("certs/x.pem"))', files)
     assert encoded == "PEM ${name}\n"
 
