@@ -655,9 +655,11 @@ class ModuleInstance:
                 )
             child_dir = self.loader.downloaded_module(key_path)
             if child_dir is None:
-                return Unknown(
+                message = (
                     f"module.{name} ({source}) is not in .terraform/modules: run `terraform init`"
                 )
+                self.loader.error("module not installed", message, self.loader.location(top))
+                return Unknown(message)
         if not child_dir.is_dir():
             return Unknown(f"module.{name}: {source} is not a directory")
         blk = self.dir.parsed(top)

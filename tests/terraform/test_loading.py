@@ -531,3 +531,13 @@ resource "aws_lb_listener" "l" {{
     stored = b"".join(p.read_bytes() for p in cache.rglob("*") if p.is_file())
     assert body[:40].encode() not in stored
     assert b"certificate_arn" in stored  # the listener block itself was cached
+
+
+def test_a_module_not_downloaded_is_an_error_when_all_modules_are_asked_for(
+    tmp_path: Path,
+) -> None:
+    write_tree(tmp_path, {"main.tf": 'module "alb" {\n  source = "example/alb/aws"\n}\n'})
+    assert load(tmp_path).errors == []  # local: registry modules are not followed
+    [err] = load(tmp_path, call_module_type="all").errors
+    assert err.summary == "module not installed" and "terraform init" in err.message
+    assert err.location is not None and err.location.line == 1
