@@ -79,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("tree", type=Path)
     parser.add_argument("--cache", type=Path, help="parse cache directory (default: none)")
+    parser.add_argument(
+        "--fast-blocks", action="store_true", help="with the benchmarks.fast_blocks prototype"
+    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
     from linter import cli
@@ -86,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     imports = time.perf_counter() - start
     totals: dict[str, float] = {}
     calls: dict[str, int] = {}
+    if args.fast_blocks:
+        from benchmarks import fast_blocks
+
+        fast_blocks.install()
     install(totals, calls)
     flags = ["--recursive", "--root", str(args.tree), str(args.tree), "-f", "json"]
     if args.cache:
@@ -105,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             {
                 "tree": str(args.tree),
                 "cache": bool(args.cache),
+                "fast_blocks": args.fast_blocks,
                 "import_cli_s": round(imports, 3),
                 "run_s": round(run, 3),
                 "buckets": rows,
