@@ -78,7 +78,8 @@ def _is_cloud_assembly(directory: Path) -> bool:
 
 
 def _has_tf(directory: Path) -> bool:
-    return any(p.is_file() for p in directory.glob("*.tf"))
+    """Terraform reads .tf and .tf.json (CDKTF writes the latter) alike."""
+    return any(p.is_file() for pattern in ("*.tf", "*.tf.json") for p in directory.glob(pattern))
 
 
 def _classify_file(path: Path, reader: SafeReader | None = None) -> str | None:
@@ -232,6 +233,19 @@ def load_models(request: LintRequest, progress: Progress | None = None) -> list[
             if key not in seen:
                 seen.add(key)
                 units.append((unit, reader.relative(unit.path)))
+    tf_units = [(u, rel) for u, rel in units if u.kind == "terraform"]
+    if len(tf_units) > 1:
+        # Root modules are independent: a cold run's cost is python-hcl2 on one core, so
+        # load them in worker processes; a failure anywhere falls back to one by one, so
+        # the failing unit becomes an input error and the others still count.
+        if progress is not None:
+            progress(f"reading {len(tf_units)} root modules")
+        try:
+            (load_many,) = _front_end("linter.terraform", "load_many")
+            models.extend(load_many([u.path for u, _ in tf_units], request.options))
+            units = [(u, rel) for u, rel in units if u.kind != "terraform"]
+        except Exception:  # each unit is retried below and reported on its own
+            pass
     for i, (unit, rel) in enumerate(units, start=1):
         if progress is not None:
             progress(f"reading {rel or '.'} ({i}/{len(units)})")
