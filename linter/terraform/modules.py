@@ -510,7 +510,9 @@ class ModuleInstance:
             return Unknown(f"variable {name} could not be parsed")
         default = decl.attrs.get("default")
         if default is None:
-            where = "the module call" if self.call is not None else "-var, -var-file or a tfvars"
+            where = (
+                "the module call" if self.call is not None else "--var, --var-file or a tfvars file"
+            )
             return Unknown(f"var.{name} has no default and no value: set it with {where}")
         return Scope(self).eval_attr(default, top.file)
 
