@@ -4,7 +4,8 @@ cProfile slows Python-heavy code (Lark's parser) far more than C-heavy code, so 
 mislead. Here a few functions are wrapped with a timer (a handful of calls each, so the cost of
 measuring is negligible), the real CLI runs once in a fresh process, and the time inside each
 is reported next to the wall time of the whole run. The buckets do not nest.
-Run: `python -m benchmarks.attribute TREE [--cache DIR]` (default: no cache).
+The run is sequential (CERTFIT_JOBS=1) so that every timer is in this process.
+Run: `python -m benchmarks.attribute TREE [--cache DIR] [--fast-blocks]` (default: no cache).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import contextlib
 import importlib
 import io
 import json
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -24,6 +26,8 @@ from typing import Any
 TARGETS = [
     ("python-hcl2 (blocks)", "linter.terraform.blocks", "_parse_text"),
     ("scan files for top-level blocks", "linter.terraform.scanner", "index"),
+    ("discover root modules and templates", "linter.lint", "discover"),
+    ("tfvars and TF_VAR_ values", "linter.terraform.variables", "root_values"),
     ("path checks (SafeReader.resolve)", "linter.safe_files", "SafeReader.resolve"),
     ("inline ignores (re-reads files)", "linter.ignores", "apply"),
     ("rules (engine.evaluate)", "linter.engine", "evaluate"),
@@ -95,9 +99,9 @@ def main(argv: list[str] | None = None) -> int:
         fast_blocks.install()
     install(totals, calls)
     flags = ["--recursive", "--root", str(args.tree), str(args.tree), "-f", "json"]
+    # One process: worker processes would keep their timers to themselves.
+    os.environ["CERTFIT_JOBS"] = "1"
     if args.cache:
-        import os
-
         os.environ["CERTFIT_CACHE_DIR"] = str(args.cache)
     else:
         flags.append("--no-cache")
