@@ -21,30 +21,34 @@ class SafeReader:
     def __init__(self, root: Path | str, extra_roots: tuple[Path | str, ...] = ()) -> None:
         self.root = Path(os.path.realpath(root))
         self.allowed = (self.root, *(Path(os.path.realpath(r)) for r in extra_roots))
+        # Plain strings: resolve() runs for every file a tree reads, and Path.parents is slow.
+        self._prefixes = tuple((str(r), str(r).rstrip(os.sep) + os.sep) for r in self.allowed)
 
-    def _inside(self, path: Path) -> bool:
-        return any(path == r or r in path.parents for r in self.allowed)
+    def _inside(self, path: str) -> bool:
+        return any(path == root or path.startswith(prefix) for root, prefix in self._prefixes)
 
     def resolve(self, path: Path | str, base: Path | str | None = None) -> Path:
         """The real path of `path` (relative to `base`, else the root), or UnsafePath."""
-        p = Path(path)
-        if not p.is_absolute():
-            p = Path(base if base is not None else self.root) / p
-        lexical = Path(os.path.normpath(p))
+        p = os.fspath(path)
+        if not os.path.isabs(p):
+            p = os.path.join(os.fspath(base) if base is not None else str(self.root), p)
+        lexical = os.path.normpath(p)
         if not self._inside(lexical):
             raise UnsafePath(
                 f"'{path}' is outside the project root; refused (--root widens what may be read)"
             )
-        real = Path(os.path.realpath(lexical))
+        real = os.path.realpath(lexical)
         if not self._inside(real):
             raise UnsafePath(f"'{path}' is a link that points outside the project root; refused")
-        return real
+        return Path(real)
 
     def read_bytes(self, path: Path | str, base: Path | str | None = None) -> bytes:
         real = self.resolve(path, base)
-        if not real.is_file():
-            raise FileNotFoundError(f"'{path}' does not exist or is not a file")
-        return real.read_bytes()
+        try:
+            with open(real, "rb") as f:
+                return f.read()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise FileNotFoundError(f"'{path}' does not exist or is not a file") from None
 
     def relative(self, path: Path | str) -> str:
         """A posix path relative to the root when inside it (for locations), else as given."""
