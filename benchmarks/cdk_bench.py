@@ -5,7 +5,10 @@ validation-plugin path when cdk_aspect offers one.
 Each synthesis runs in its own process (importing aws-cdk-lib costs seconds and hundreds of
 MB, and jsii state must not carry over); the process times `app.synth()` itself, which is where
 Aspects and validations run, and reports it as one JSON line.
-Run one: `python -m benchmarks.cdk_bench child MODE LISTENERS`.
+The CDK's built-in CloudFormation validation (on by default) is most of a plain synth here (about
+5 s of 5.5 s for 200 listeners), so every mode is measured with it on and with it off: the
+overhead of an Aspect is a small share of the first and a large share of the second.
+Run one: `python -m benchmarks.cdk_bench child MODE LISTENERS [validation-off]`.
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ def _tree_cpu() -> float:
     return total
 
 
-def build_app(listeners: int, outdir: str) -> Any:
+def build_app(listeners: int, outdir: str, validation: bool = True) -> Any:
     """Stacks of ALBs (two HTTPS listeners each, SNI certificates on some) and NLBs (TLS),
     ACM certificates of the three algorithms ACM issues, and the buckets, queues and functions
     that sit next to them in a real app."""
@@ -68,7 +71,7 @@ def build_app(listeners: int, outdir: str) -> Any:
         acm.KeyAlgorithm.EC_PRIME256_V1,
         acm.KeyAlgorithm.EC_SECP384_R1,
     ]
-    app = cdk.App(outdir=outdir)
+    app = cdk.App(outdir=outdir, builtin_cloud_formation_validation=validation)
     made = 0
     stack_no = 0
     while made < listeners:
@@ -218,13 +221,13 @@ def _count_jsii_calls() -> list[int]:
     return count
 
 
-def child(mode: str, listeners: int) -> None:
+def child(mode: str, listeners: int, validation: bool = True) -> None:
     start = time.perf_counter()
     import aws_cdk  # noqa: F401
 
     imported = time.perf_counter()
     with tempfile.TemporaryDirectory() as outdir:
-        app = build_app(listeners, outdir)
+        app = build_app(listeners, outdir, validation)
         certfit = add_mode(app, mode)
         inside = _time_certfit(certfit)
         calls = _count_jsii_calls()
@@ -250,7 +253,9 @@ def child(mode: str, listeners: int) -> None:
         )
 
 
-def measure(listeners: int, repeats: int, log: Callable[[str], None]) -> dict[str, object]:
+def measure(
+    listeners: int, repeats: int, log: Callable[[str], None], validation: bool = True
+) -> dict[str, object]:
     """Interleaved rounds over the modes; medians of `app.synth()` time."""
     from benchmarks.measure import run
     from benchmarks.tools import REPO, child_env
@@ -262,11 +267,13 @@ def measure(listeners: int, repeats: int, log: Callable[[str], None]) -> dict[st
     modes = [m for m in MODES if m != "certfit-plugin" or plugin_class() is not None]
     samples: dict[str, list[dict[str, Any]]] = {m: [] for m in modes}
     errors: dict[str, str] = {}
-    log(f"CDK app with {listeners} listeners: {', '.join(modes)}")
+    setting = "on" if validation else "off"
+    log(f"CDK app with {listeners} listeners, built-in validation {setting}: {', '.join(modes)}")
     for round_no in range(repeats):
         order = modes[round_no % len(modes) :] + modes[: round_no % len(modes)]
         for mode in order:
             argv = [sys.executable, "-m", "benchmarks.cdk_bench", "child", mode, str(listeners)]
+            argv.append("validation-on" if validation else "validation-off")
             sample = run(argv, env=child_env({"PYTHONPATH": str(REPO)}), cwd=REPO)
             try:
                 data = json.loads(sample.stdout.strip().splitlines()[-1])
@@ -282,7 +289,12 @@ def measure(listeners: int, repeats: int, log: Callable[[str], None]) -> dict[st
                 f"{data['certfit_s']:5.2f} s in certfit, {data['jsii_calls_in_synth']} jsii calls "
                 f"(process {sample.wall:5.1f} s)"
             )
-    out: dict[str, object] = {"listeners": listeners, "errors": errors, "modes": {}}
+    out: dict[str, object] = {
+        "listeners": listeners,
+        "builtin_validation": validation,
+        "errors": errors,
+        "modes": {},
+    }
     for mode, rows in samples.items():
         if not rows:
             continue
@@ -302,7 +314,7 @@ def measure(listeners: int, repeats: int, log: Callable[[str], None]) -> dict[st
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "child":
-        child(sys.argv[2], int(sys.argv[3]))
+    if len(sys.argv) in (4, 5) and sys.argv[1] == "child":
+        child(sys.argv[2], int(sys.argv[3]), sys.argv[4:] != ["validation-off"])
     else:
         raise SystemExit(__doc__)

@@ -12,6 +12,7 @@ TF_FMT = "terraform fmt -check -recursive"
 CHECKOV = "checkov CKV_AWS_2"
 README_START = "<!-- benchmarks:start (written by `make bench`; edit benchmarks/report.py) -->"
 README_END = "<!-- benchmarks:end -->"
+CDK_KEYS = ("cdk", "cdk_no_validation")
 
 
 def _wall(tree: dict[str, Any], tool: str) -> tuple[float | None, bool]:
@@ -123,30 +124,37 @@ def targets(report: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
                 rows.append((label, f"> {ratio:.1f}x (checkov timed out)", ratio >= 10 or None))
             else:
                 add(label, ratio, 10, True)
-    cdk = report.get("cdk", {}).get("modes", {})
-    for kind, key in (("wall", "synth_median_s"), ("CPU", "synth_cpu_median_s")):
+    for section in CDK_KEYS:
+        cdk = (report.get(section) or {}).get("modes", {})
         if not cdk:
-            break
-        plain = cdk.get("plain", {}).get(key)
-        noop = cdk.get("noop-aspect", {}).get(key)
-        aspect = cdk.get("certfit-aspect", {}).get(key)
-        plugin = cdk.get("certfit-plugin", {}).get(key)
-        add(f"CDK ({kind}): CertFitChecks <= 1.10x no-op Aspect", _ratio(aspect, noop), 1.10, False)
-        add(f"CDK ({kind}): CertFitChecks <= 1.10x plain (aim)", _ratio(aspect, plain), 1.10, False)
-        add(
-            f"CDK ({kind}): validation plugin <= 1.10x plain (aim)",
-            _ratio(plugin, plain),
-            1.10,
-            False,
+            continue
+        tag = (
+            "validation on" if report[section].get("builtin_validation", True) else "validation off"
         )
-    if cdk:
+        for kind, key in (("wall", "synth_median_s"), ("CPU", "synth_cpu_median_s")):
+            plain = cdk.get("plain", {}).get(key)
+            noop = cdk.get("noop-aspect", {}).get(key)
+            aspect = cdk.get("certfit-aspect", {}).get(key)
+            plugin = cdk.get("certfit-plugin", {}).get(key)
+            add(
+                f"CDK, {tag} ({kind}): Aspect <= 1.10x no-op Aspect",
+                _ratio(aspect, noop),
+                1.10,
+                False,
+            )
+            add(
+                f"CDK, {tag} ({kind}): plugin <= 1.10x plain (aim)",
+                _ratio(plugin, plain),
+                1.10,
+                False,
+            )
         noop = cdk.get("noop-aspect", {}).get("synth_median_s")
         plain = cdk.get("plain", {}).get("synth_median_s")
         aspect = cdk.get("certfit-aspect", {}).get("certfit_median_s")
         plugin = cdk.get("certfit-plugin", {}).get("certfit_median_s")
         if aspect is not None and noop:
             add(
-                "CDK (time inside certfit): Aspect <= 10% over no-op synth",
+                f"CDK, {tag} (time inside certfit): Aspect <= 10% of no-op synth",
                 aspect / noop * 100,
                 10,
                 False,
@@ -154,7 +162,7 @@ def targets(report: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
             )
         if plugin is not None and plain:
             add(
-                "CDK (time inside certfit): plugin <= 10% over plain synth (aim)",
+                f"CDK, {tag} (time inside certfit): plugin <= 10% of plain synth (aim)",
                 plugin / plain * 100,
                 10,
                 False,
@@ -164,6 +172,49 @@ def targets(report: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
     if version:
         add("certfit --version < 0.3 s", version["wall_median_s"], 0.3, False, " s")
     return rows
+
+
+def cdk_table(cdk: dict[str, Any] | None) -> list[str]:
+    lines: list[str] = []
+    validation = bool(cdk and cdk.get("builtin_validation", True))
+    if cdk and cdk.get("modes"):
+        plain = cdk["modes"].get("plain", {}).get("synth_median_s")
+        noop = cdk["modes"].get("noop-aspect", {}).get("synth_median_s")
+        plain_cpu = cdk["modes"].get("plain", {}).get("synth_cpu_median_s")
+        noop_cpu = cdk["modes"].get("noop-aspect", {}).get("synth_cpu_median_s")
+        lines += [
+            f"### CDK: `app.synth()` of an app with {cdk['listeners']} listeners, built-in "
+            f"CloudFormation validation {'on (the default)' if validation else 'off'}",
+            "",
+            "Wall time, and CPU time of the Python process plus its jsii node runtime (less "
+            "skewed by other load on the machine).",
+            "",
+            "| mode | synth median (s) | CPU median (s) | runs | x plain | x no-op Aspect "
+            "| x plain (CPU) | x no-op (CPU) | time inside certfit (s) | jsii round trips "
+            "| certfit findings |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for mode, row in cdk["modes"].items():
+            s, c = row["synth_median_s"], row["synth_cpu_median_s"]
+            lines.append(
+                f"| {mode} | {s:.2f} | {c:.2f} | {row['n']} | {_ratio(s, plain) or 0:.2f} "
+                f"| {_ratio(s, noop) or 0:.2f} | {_ratio(c, plain_cpu) or 0:.2f} "
+                f"| {_ratio(c, noop_cpu) or 0:.2f} | {row['certfit_median_s']:.2f} "
+                f"| {row['jsii_calls_in_synth']} | {row['certfit_findings']} |"
+            )
+        lines += [
+            "",
+            "Time inside certfit is measured directly (its Aspect's `visit` and validations, "
+            "or the plugin's `validate`), and the overhead targets below also use it: the "
+            "difference of two synth times on a shared machine is mostly noise.",
+        ]
+        if cdk.get("errors"):
+            lines.append("")
+            lines += [f"- {mode} failed: `{err[-160:]}`" for mode, err in cdk["errors"].items()]
+        lines.append("")
+    elif cdk and cdk.get("skipped"):
+        lines += [f"CDK: skipped ({cdk['skipped']}).", ""]
+    return lines
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -188,44 +239,8 @@ def markdown(report: dict[str, Any]) -> str:
             f"`certfit --version`: {version['wall_median_s']:.3f} s (median of {version['n']}).",
             "",
         ]
-    cdk = report.get("cdk")
-    if cdk and cdk.get("modes"):
-        plain = cdk["modes"].get("plain", {}).get("synth_median_s")
-        noop = cdk["modes"].get("noop-aspect", {}).get("synth_median_s")
-        plain_cpu = cdk["modes"].get("plain", {}).get("synth_cpu_median_s")
-        noop_cpu = cdk["modes"].get("noop-aspect", {}).get("synth_cpu_median_s")
-        lines += [
-            f"### CDK: `app.synth()` of an app with {cdk['listeners']} listeners",
-            "",
-            "Wall time, and CPU time of the Python process plus its jsii node runtime (less "
-            "skewed by other load on the machine).",
-            "",
-            "| mode | synth median (s) | CPU median (s) | runs | x plain | x no-op Aspect "
-            "| x plain (CPU) | x no-op (CPU) | time inside certfit (s) | jsii round trips "
-            "| certfit findings |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        ]
-        for mode, row in cdk["modes"].items():
-            s, c = row["synth_median_s"], row["synth_cpu_median_s"]
-            lines.append(
-                f"| {mode} | {s:.2f} | {c:.2f} | {row['n']} | {_ratio(s, plain) or 0:.2f} "
-                f"| {_ratio(s, noop) or 0:.2f} | {_ratio(c, plain_cpu) or 0:.2f} "
-                f"| {_ratio(c, noop_cpu) or 0:.2f} | {row['certfit_median_s']:.2f} "
-                f"| {row['jsii_calls_in_synth']} | {row['certfit_findings']} |"
-            )
-        lines += [
-            "",
-            "Time inside certfit is measured directly (its Aspect's `visit` and validations, "
-            "or the "
-            "plugin's `validate`), so the overhead targets below also use it: the difference of "
-            "two 10-second synths on a shared machine is mostly noise.",
-        ]
-        if cdk.get("errors"):
-            lines.append("")
-            lines += [f"- {mode} failed: `{err[-160:]}`" for mode, err in cdk["errors"].items()]
-        lines.append("")
-    elif cdk and cdk.get("skipped"):
-        lines += [f"CDK: skipped ({cdk['skipped']}).", ""]
+    for key in CDK_KEYS:
+        lines += cdk_table(report.get(key))
     lines += ["### Targets (issue 6)", "", "| target | measured | met |", "|---|---:|:---:|"]
     for label, value, met in targets(report):
         lines.append(
@@ -243,8 +258,8 @@ def plot(report: dict[str, Any], path: Path) -> None:
     from matplotlib.ticker import NullFormatter
 
     trees = [n for n in ("monorepo", "dense") if n in report]
-    cdk = report.get("cdk", {}).get("modes", {})
-    panels = len(trees) + (1 if cdk else 0)
+    sections = [k for k in CDK_KEYS if (report.get(k) or {}).get("modes")]
+    panels = len(trees) + len(sections)
     fig, axes = plt.subplots(1, panels, figsize=(5.2 * panels, 4.2), squeeze=False)
     for ax, name in zip(axes[0], trees, strict=False):
         results = report[name]["results"]
@@ -261,18 +276,20 @@ def plot(report: dict[str, Any], path: Path) -> None:
         for y, (tool, v) in enumerate(zip(labels, values, strict=True)):
             lower = _wall(report[name], tool)[1]
             ax.text(v, y, f" {'> ' if lower else ''}{v:.2f}s", va="center", fontsize=8)
-    if cdk:
-        ax = axes[0][-1]
+    for ax, key in zip(axes[0][len(trees) :], sections, strict=False):
+        cdk = report[key]["modes"]
         modes = list(cdk)
         values = [cdk[m]["synth_median_s"] for m in modes]
-        ax.barh(
-            modes,
-            values,
-            color=["#999999" if not m.startswith("certfit") else "#2b7bba" for m in modes],
-        )
+        inside = [cdk[m].get("certfit_median_s", 0.0) for m in modes]
+        ax.barh(modes, values, color="#cccccc", label="synth")
+        ax.barh(modes, inside, color="#2b7bba", label="inside certfit")
         ax.invert_yaxis()
-        ax.set_title(f"CDK app.synth(), {report['cdk']['listeners']} listeners")
+        on = report[key].get("builtin_validation", True)
+        ax.set_title(
+            f"CDK synth, {report[key]['listeners']} listeners, validation {'on' if on else 'off'}"
+        )
         ax.set_xlabel("seconds, median")
+        ax.legend(loc="lower right", fontsize=8)
         for y, v in enumerate(values):
             ax.text(v, y, f" {v:.2f}s", va="center", fontsize=8)
     fig.tight_layout()
@@ -296,3 +313,28 @@ def update_readme(readme: Path, table: str) -> None:
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     readme.write_text(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Re-render results.md, the PNG and the README section from a saved results.json."""
+    import argparse
+    import json
+
+    repo = Path(__file__).resolve().parent.parent
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--results", type=Path, default=repo / "benchmarks" / "results")
+    parser.add_argument("--readme", type=Path, default=repo / "README.md")
+    parser.add_argument("--no-readme", action="store_true")
+    args = parser.parse_args(argv)
+    report = json.loads((args.results / "results.json").read_text())
+    table = markdown(report)
+    (args.results / "results.md").write_text(table)
+    plot(report, args.results / "benchmarks.png")
+    if not args.no_readme:
+        update_readme(args.readme, table)
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

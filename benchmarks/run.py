@@ -205,10 +205,10 @@ def tree_benchmark(
     }
 
 
-def cdk_benchmark(args: argparse.Namespace) -> dict[str, object]:
+def cdk_benchmark(args: argparse.Namespace, validation: bool) -> dict[str, object]:
     from benchmarks import cdk_bench
 
-    return cdk_bench.measure(args.cdk_listeners, args.cdk_repeats, log)
+    return cdk_bench.measure(args.cdk_listeners, args.cdk_repeats, log, validation)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -266,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
         version.samples.append(run(version_tool().argv(args.work), env=child_env(), cwd=REPO))
     report["version"] = version.summary()
     if not args.no_cdk:
-        report["cdk"] = cdk_benchmark(args)
+        report["cdk"] = cdk_benchmark(args, validation=True)
+        report["cdk_no_validation"] = cdk_benchmark(args, validation=False)
     report["machine"]["load_after"] = os.getloadavg()  # type: ignore[index]
     report["elapsed_s"] = round(time.time() - started, 1)
     from benchmarks import report as rep
