@@ -441,10 +441,38 @@ def add_pems(tree: Tree, root: str, name: str, spec: str) -> None:
     tree.add(f"{root}/certs/{name}.key", pems.key)
 
 
+_DECLARED = re.compile(r'^(resource|data)[ \t]+"([\w-]+)"[ \t]+"([\w-]+)"', re.M)
+
+
+def _own_names(tree: Tree, paths: list[str], slug: str) -> None:
+    """Give the resources of one root's TLS files names of their own (`public` becomes
+    `public_orders_api_3`), as teams do: identical block text in every root would let a
+    content-keyed cache answer a "cold" run from blocks it parsed a moment earlier."""
+    texts = {p: tree.files[p].decode() for p in paths}
+    declared = {(m[1], m[2], m[3]) for t in texts.values() for m in _DECLARED.finditer(t)}
+    for path, text in texts.items():
+        for mode, rtype, name in declared:
+            prefix = "data." if mode == "data" else ""
+            new = f"{name}_{slug}"
+            text = re.sub(
+                rf'^{mode}([ \t]+"{rtype}"[ \t]+)"{name}"', rf'{mode}\1"{new}"', text, flags=re.M
+            )
+            text = re.sub(rf"\b{prefix}{rtype}\.{name}\b", f"{prefix}{rtype}.{new}", text)
+        tree.files[path] = text.encode()
+
+
 def relevant_files(
     tree: Tree, rng: random.Random, root: str, service: str, variant: str
 ) -> list[str]:
     """The certificate/listener files of one root module. Returns the paths added."""
+    paths = _relevant_files(tree, rng, root, service, variant)
+    _own_names(tree, paths, service.replace("-", "_"))
+    return paths
+
+
+def _relevant_files(
+    tree: Tree, rng: random.Random, root: str, service: str, variant: str
+) -> list[str]:
     domain = f"{service}.example.com"
     if variant == "alb_request":
         certs = tls.acm_request(rng, "main", domain)
@@ -699,7 +727,7 @@ def dense(files: int = 200, seed: int = 1) -> Tree:
                 header = variables_tf(rng)
             else:
                 header = ""
-            name = f"svc{j}"
+            name = f"{service.replace('-', '_')}_svc{j}"
             domain = f"{name}.{service}.example.com"
             variant = RELEVANT_VARIANTS[(i + j) % len(RELEVANT_VARIANTS)]
             # Each file: one certificate story plus the resources that sit next to it.
