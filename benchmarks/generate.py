@@ -678,9 +678,10 @@ def monorepo(files: int = 5000, seed: int = 1, relevant_share: float = 0.02) -> 
         path = f"modules/{kind.replace('_', '-')}-{i // len(GENERIC_MODULE_KINDS) + 1}"
         generic_module(tree, rng, path, kind)
         modules.append((path, kind))
-    alb_module(tree, rng)
-    acm_module(tree)
-    target_relevant = max(1, round(files * relevant_share))
+    if relevant_share > 0:
+        alb_module(tree, rng)
+        acm_module(tree)
+    target_relevant = round(files * relevant_share)
     relevant_done = len([p for p in tree.tf_files() if RELEVANT.search(tree.files[p].decode())])
     variant_cycle = 0
     i = 0

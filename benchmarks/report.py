@@ -233,12 +233,18 @@ def markdown(report: dict[str, Any]) -> str:
     for name in ("monorepo", "dense"):
         if name in report:
             lines += [*tree_table(name.capitalize(), report[name]), ""]
-    version = report.get("version")
-    if version:
+    start = report.get("startup")
+    if start:
         lines += [
-            f"`certfit --version`: {version['wall_median_s']:.3f} s (median of {version['n']}).",
+            "### Start-up",
             "",
+            "| command | wall median (s) | runs | heavy libraries loaded |",
+            "|---|---:|---:|---|",
         ]
+        for name, row in start.items():
+            heavy = ", ".join(row.get("heavy_modules") or []) or "none"
+            lines.append(f"| `{name}` | {row['wall_median_s']:.3f} | {row['n']} | {heavy} |")
+        lines.append("")
     for key in CDK_KEYS:
         lines += cdk_table(report.get(key))
     lines += ["### Targets (issue 6)", "", "| target | measured | met |", "|---|---:|:---:|"]

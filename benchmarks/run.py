@@ -38,7 +38,6 @@ from benchmarks.tools import (
     ensure_checkov,
     ensure_matplotlib,
     terraform_tool,
-    version_tool,
 )
 
 BASELINE = "python-hcl2 parse-all"
@@ -205,6 +204,42 @@ def tree_benchmark(
     }
 
 
+def startup(args: argparse.Namespace) -> dict[str, dict[str, object]]:
+    """`certfit --version`, `--help`, and a run on a tree where nothing touches a certificate:
+    what a user waits for before any real work, and which heavy libraries got loaded."""
+    size = 60 if args.quick else 500
+    quiet = args.work / "trees" / f"nothing-relevant-{size}"
+    generate.monorepo(size, seed=args.seed, relevant_share=0.0).write(quiet)
+    commands = {
+        "certfit --version": ["--version"],
+        "certfit --help": ["--help"],
+        f"certfit on {size} files, none about TLS": [*certfit_args(quiet)[1:], "--no-cache"],
+    }
+    out: dict[str, dict[str, object]] = {}
+    for name, argv in commands.items():
+        result = Result(name)
+        for _ in range(1 if args.quick else 5):
+            sample = run([certfit_args(quiet)[0], *argv], env=child_env(), cwd=REPO)
+            result.samples.append(sample)
+        summary = result.summary()
+        probe = subprocess.run(
+            [sys.executable, "-m", "benchmarks.imports", *argv],
+            env=child_env({"PYTHONPATH": str(REPO), "CERTFIT_JOBS": "1"}),
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        )
+        try:
+            summary["heavy_modules"] = json.loads(probe.stdout.strip().splitlines()[-1])[
+                "heavy_modules"
+            ]
+        except (ValueError, IndexError):
+            summary["heavy_modules"] = None
+        out[name] = summary
+        log(f"  {name:40} {summary['wall_median_s']:.3f} s, loads {summary['heavy_modules']}")
+    return out
+
+
 def cdk_benchmark(args: argparse.Namespace, validation: bool) -> dict[str, object]:
     from benchmarks import cdk_bench
 
@@ -261,10 +296,8 @@ def main(argv: list[str] | None = None) -> int:
             extra.append(checkov_tool(exe))
     report["monorepo"] = tree_benchmark("monorepo", args.files, args.seed, args.work, args, extra)
     report["dense"] = tree_benchmark("dense", args.dense_files, args.seed, args.work, args, extra)
-    version = Result("certfit --version")
-    for _ in range(1 if args.quick else max(5, args.repeats)):
-        version.samples.append(run(version_tool().argv(args.work), env=child_env(), cwd=REPO))
-    report["version"] = version.summary()
+    report["startup"] = startup(args)
+    report["version"] = report["startup"]["certfit --version"]
     if not args.no_cdk:
         report["cdk"] = cdk_benchmark(args, validation=True)
         report["cdk_no_validation"] = cdk_benchmark(args, validation=False)

@@ -83,4 +83,10 @@ def test_quick_run_writes_a_table_from_real_runs(tmp_path) -> None:
     # The dense tree's certificates are all bound, so certfit must have had something to say.
     assert sum(report["dense"]["findings"].get(s, 0) for s in ("error", "warning", "info")) > 0
     assert "| certfit cold |" in table and "### Targets (issue 6)" in table
+    # Start-up: neither --help nor a tree with nothing about TLS may drag in the CDK or hcl2.
+    startup = report["startup"]
+    assert len(startup) == 3
+    for row in startup.values():
+        assert row["heavy_modules"] is not None
+        assert not {"aws_cdk", "jsii", "boto3", "hcl2", "lark"} & set(row["heavy_modules"])
     assert not (out / "benchmarks.png").exists()  # --quick never installs or plots
