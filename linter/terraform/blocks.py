@@ -1,10 +1,15 @@
-"""Parse one top-level block with python-hcl2, on demand, through a content-keyed cache.
+"""Parse one top-level block, on demand, through a content-keyed cache.
 
 python-hcl2 is the slow part of reading Terraform (a Lark grammar, ~0.07 MB/s), so it only ever
 sees the text of a block that a certificate or a binding needs. What it gives back is reduced to
 a small structure: attribute names with their source text and positions, and nested blocks. The
 expressions themselves are evaluated by `expressions.py` from that source text, which keeps the
 exact quoting, heredocs and positions.
+
+That structure is first asked of `splitter.py`, which finds it without python-hcl2 when it is
+sure; python-hcl2 stays the reference for everything else, syntax errors included.
+CERTFIT_FAST_BLOCKS=0 switches the splitter off (and ignores cache entries it made), to tell
+the two apart when debugging.
 
 The cache is keyed by the block's text; a block whose text holds private key material is never
 written to it.
@@ -16,13 +21,15 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from linter.terraform.scanner import TopBlock
+from linter.terraform.splitter import split_block
 
-CACHE_FORMAT = "certfit-tf-block-1"
+CACHE_FORMAT = "certfit-tf-block-2"  # an entry is {"via": "split" | "hcl2", "block": ...}
 # A private key given as a literal (a heredoc or a quoted string, maybe base64 without PEM
 # armour, maybe inside base64decode(...)) is never cached either; a reference such as
 # file(...) holds no key.
@@ -32,15 +39,20 @@ _LITERAL_KEY = re.compile(r'private_key\w*[ \t]*=[ \t]*(?:<<|"(?!\$\{file))')
 
 @dataclass
 class ParseStats:
-    """Parse work: bytes handed to python-hcl2 against bytes in the tree. Read by benchmarks."""
+    """Parse work: bytes handed to python-hcl2 against bytes in the tree. Read by benchmarks.
+
+    A block the splitter answered counts in bytes_split / blocks_split, never in bytes_parsed;
+    a block it was unsure of counts in bytes_parsed (python-hcl2 parsed it)."""
 
     bytes_in_tree: int = 0
     bytes_parsed: int = 0  # given to python-hcl2 (cache misses only)
     bytes_from_cache: int = 0
     files_read: int = 0
     files_scanned: int = 0
-    blocks_parsed: int = 0
+    blocks_parsed: int = 0  # by python-hcl2
     cache_hits: int = 0
+    bytes_split: int = 0  # split by the fast path, without python-hcl2 (cache misses only)
+    blocks_split: int = 0
 
     @property
     def parse_ratio(self) -> float:
@@ -166,39 +178,63 @@ def _parse_text(text: str) -> Block:
     return _convert(v, text, labs[1:], labs[0])
 
 
-def parse_block(top: TopBlock, cache_dir: Path | None, stats: ParseStats) -> Block:
-    """The parsed structure of `top`, with lines and columns of the file."""
+def fast_blocks_enabled(environ: Mapping[str, str]) -> bool:
+    """The splitter is on unless CERTFIT_FAST_BLOCKS is 0 (or false/no/off)."""
+    return environ.get("CERTFIT_FAST_BLOCKS", "1").strip().lower() not in (
+        "0",
+        "false",
+        "no",
+        "off",
+    )
+
+
+def parse_block(
+    top: TopBlock, cache_dir: Path | None, stats: ParseStats, fast: bool = True
+) -> Block:
+    """The parsed structure of `top`, with lines and columns of the file. `fast`: try the
+    splitter before python-hcl2."""
     text = top.text
     secret = (
         "PRIVATE KEY" in text
         or _LITERAL_KEY.search(text) is not None
         or _LONG_BASE64.search(text) is not None
     )
+    dl, dc = top.line - 1, top.column - 1
     path: Path | None = None
     if cache_dir is not None and not secret:
         key = hashlib.sha256(f"{CACHE_FORMAT}\0{text}".encode()).hexdigest()
         path = cache_dir / key[:2] / f"{key}.json"
         try:
-            data = json.loads(path.read_text())
-            stats.cache_hits += 1
-            stats.bytes_from_cache += len(text)
-            return _from_json(data, top.line - 1, top.column - 1)
-        except (OSError, ValueError):
+            with open(path, "rb") as f:
+                entry = json.loads(f.read())
+            if fast or entry["via"] == "hcl2":
+                block = _from_json(entry["block"], dl, dc)
+                stats.cache_hits += 1
+                stats.bytes_from_cache += len(text)
+                return block
+        except (OSError, ValueError, KeyError, TypeError):
             pass
-    stats.blocks_parsed += 1
-    stats.bytes_parsed += len(text.encode())
-    try:
-        rel = _parse_text(text)
-    except BlockParseError as e:
-        col = e.column + top.column - 1 if e.line == 1 and e.column else e.column
-        raise BlockParseError(str(e), e.line + top.line - 1, col) from None
-    data = _to_json(rel)
+    data = split_block(text) if fast else None
+    if data is not None:
+        via = "split"
+        stats.blocks_split += 1
+        stats.bytes_split += len(text.encode())
+    else:
+        via = "hcl2"
+        stats.blocks_parsed += 1
+        stats.bytes_parsed += len(text.encode())
+        try:
+            rel = _parse_text(text)
+        except BlockParseError as e:
+            col = e.column + top.column - 1 if e.line == 1 and e.column else e.column
+            raise BlockParseError(str(e), e.line + top.line - 1, col) from None
+        data = _to_json(rel)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(data))
+            tmp.write_text(json.dumps({"via": via, "block": data}))
             os.replace(tmp, path)
         except OSError:
             pass  # a read-only or full cache never stops a run
-    return _from_json(data, top.line - 1, top.column - 1)
+    return _from_json(data, dl, dc)

@@ -133,7 +133,7 @@ class _Parser:
     def unary(self) -> Node:
         if self.at("!") or self.at("-"):
             op = self.take()[1]
-            return ("unop", op, self.unary())
+            return ("unop", op, self.postfix(self.primary()))  # HCL: one operator per term
         return self.postfix(self.primary())
 
     def postfix(self, node: Node) -> Node:
@@ -240,6 +240,8 @@ class _Parser:
             if self.at("..."):
                 self.take()
                 expand = True
+                if not self.at(")"):  # only the last argument expands, as in HCL
+                    raise ExprError("expected ')' after '...'", self.peek()[2])
             if self.at(","):
                 self.take()
             elif not self.at(")"):

@@ -19,7 +19,14 @@ from typing import Any
 from linter.model import InputError, Location
 from linter.options import LoadOptions
 from linter.safe_files import UnsafePath
-from linter.terraform.blocks import Attr, Block, BlockParseError, ParseStats, parse_block
+from linter.terraform.blocks import (
+    Attr,
+    Block,
+    BlockParseError,
+    ParseStats,
+    fast_blocks_enabled,
+    parse_block,
+)
 from linter.terraform.evaluate import Computed, Text, Unknown, evaluate, first_unknown
 from linter.terraform.expressions import ExprError, Node, parse_expression
 from linter.terraform.jsonsyntax import JsonTopBlock, index_json
@@ -187,7 +194,9 @@ class ModuleDir:
                 result = memo[1]
             else:
                 try:
-                    result = parse_block(top, self.loader.options.cache_dir, self.loader.stats)
+                    result = parse_block(
+                        top, self.loader.options.cache_dir, self.loader.stats, self.loader.fast
+                    )
                 except (BlockParseError, ScanError) as e:
                     result = e
                 _PARSED[key] = (top, result)
@@ -270,6 +279,7 @@ class Loader:
         self.options = options
         self.root_dir = Path(os.path.realpath(root_dir))
         self.stats = ParseStats()
+        self.fast = fast_blocks_enabled(options.environ)
         self.errors: list[InputError] = []
         self.dirs: dict[Path, ModuleDir] = {}
         self._by_given: dict[str, ModuleDir] = {}
