@@ -5,7 +5,7 @@ mislead. Here a few functions are wrapped with a timer (a handful of calls each,
 measuring is negligible), the real CLI runs once in a fresh process, and the time inside each
 is reported next to the wall time of the whole run. The buckets do not nest.
 The run is sequential (CERTFIT_JOBS=1) so that every timer is in this process.
-Run: `python -m benchmarks.attribute TREE [--cache DIR] [--fast-blocks]` (default: no cache).
+Run: `python -m benchmarks.attribute TREE [--cache DIR] [--hcl2-only]` (default: no cache).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import Any
 # (bucket, module, attribute): leaf-level work that the recommendations are about.
 TARGETS = [
     ("python-hcl2 (blocks)", "linter.terraform.blocks", "_parse_text"),
+    ("block splitter (no python-hcl2)", "linter.terraform.splitter", "split_block"),
     ("scan files for top-level blocks", "linter.terraform.scanner", "index"),
     ("discover root modules and templates", "linter.lint", "discover"),
     ("tfvars and TF_VAR_ values", "linter.terraform.variables", "root_values"),
@@ -84,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("tree", type=Path)
     parser.add_argument("--cache", type=Path, help="parse cache directory (default: none)")
     parser.add_argument(
-        "--fast-blocks", action="store_true", help="with the benchmarks.fast_blocks prototype"
+        "--hcl2-only",
+        action="store_true",
+        help="switch the front end's block splitter off (CERTFIT_FAST_BLOCKS=0), to compare",
     )
     args = parser.parse_args(argv)
     start = time.perf_counter()
@@ -93,10 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     imports = time.perf_counter() - start
     totals: dict[str, float] = {}
     calls: dict[str, int] = {}
-    if args.fast_blocks:
-        from benchmarks import fast_blocks
-
-        fast_blocks.install()
+    if args.hcl2_only:
+        os.environ["CERTFIT_FAST_BLOCKS"] = "0"
     install(totals, calls)
     flags = ["--recursive", "--root", str(args.tree), str(args.tree), "-f", "json"]
     # One process: worker processes would keep their timers to themselves.
@@ -116,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             {
                 "tree": str(args.tree),
                 "cache": bool(args.cache),
-                "fast_blocks": args.fast_blocks,
+                "hcl2_only": args.hcl2_only,
                 "import_cli_s": round(imports, 3),
                 "run_s": round(run, 3),
                 "buckets": rows,
