@@ -3,9 +3,9 @@
 Work grows with what is relevant, not with the size of the tree: each file is scanned cheaply
 for its top-level blocks, and only the blocks a certificate or a binding reaches are parsed:
 by the splitter when it is sure, else by python-hcl2 (see scanner.py, splitter.py, blocks.py;
-the stats count bytes_parsed by python-hcl2 and bytes_split by the splitter apart). The parse-work figure of the last load is kept in
-`last_stats`, summed over the process in `total_stats`, and on the returned model as
-`model.parse_stats`.
+the stats count bytes_parsed by python-hcl2 and bytes_split by the splitter apart). The
+parse-work figure of the last load is kept in `last_stats`, summed over the process in
+`total_stats`, and on the returned model as `model.parse_stats`.
 
 What evaluates (evaluate.py, modules.py): literals, strings and heredocs (<<EOF, <<-EOF) with
 interpolations, var. (default, module input, tfvars, *.auto.tfvars, -var, -var-file, TF_VAR_),

@@ -178,6 +178,14 @@ def _parse_text(text: str) -> Block:
     return _convert(v, text, labs[1:], labs[0])
 
 
+def _holds_secret(text: str) -> bool:
+    return (
+        "PRIVATE KEY" in text
+        or _LITERAL_KEY.search(text) is not None
+        or _LONG_BASE64.search(text) is not None
+    )
+
+
 def fast_blocks_enabled(environ: Mapping[str, str]) -> bool:
     """The splitter is on unless CERTFIT_FAST_BLOCKS is 0 (or false/no/off)."""
     return environ.get("CERTFIT_FAST_BLOCKS", "1").strip().lower() not in (
@@ -194,14 +202,9 @@ def parse_block(
     """The parsed structure of `top`, with lines and columns of the file. `fast`: try the
     splitter before python-hcl2."""
     text = top.text
-    secret = (
-        "PRIVATE KEY" in text
-        or _LITERAL_KEY.search(text) is not None
-        or _LONG_BASE64.search(text) is not None
-    )
     dl, dc = top.line - 1, top.column - 1
     path: Path | None = None
-    if cache_dir is not None and not secret:
+    if cache_dir is not None:  # a block with key material is never written, so never found
         key = hashlib.sha256(f"{CACHE_FORMAT}\0{text}".encode()).hexdigest()
         path = cache_dir / key[:2] / f"{key}.json"
         try:
@@ -229,7 +232,7 @@ def parse_block(
             col = e.column + top.column - 1 if e.line == 1 and e.column else e.column
             raise BlockParseError(str(e), e.line + top.line - 1, col) from None
         data = _to_json(rel)
-    if path is not None:
+    if path is not None and not _holds_secret(text):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")

@@ -435,6 +435,23 @@ def parse_expression(text: str) -> Node:
     return node
 
 
+_MEMO: dict[str, Node] = {}
+_MEMO_MAX = 100_000
+
+
+def parse_expression_cached(text: str) -> Node:
+    """parse_expression, remembered by text for the process: the splitter checks every
+    expression of a block it splits and evaluation then reads the same ones, and a tree repeats
+    many (`aws_lb.main.arn`). Trees are never mutated, so sharing them is safe."""
+    node = _MEMO.get(text)
+    if node is None:
+        node = parse_expression(text)
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.clear()
+        _MEMO[text] = node
+    return node
+
+
 def parse_attributes(text: str) -> list[tuple[str, Node, int, int]]:
     """`name = expression` pairs of a .tfvars file, with 1-based line and column: the whole
     file, without python-hcl2 (a tfvars file has no blocks)."""

@@ -28,7 +28,7 @@ from linter.terraform.blocks import (
     parse_block,
 )
 from linter.terraform.evaluate import Computed, Text, Unknown, evaluate, first_unknown
-from linter.terraform.expressions import ExprError, Node, parse_expression
+from linter.terraform.expressions import ExprError, Node, parse_expression_cached
 from linter.terraform.jsonsyntax import JsonTopBlock, index_json
 from linter.terraform.scanner import ScanError, TopBlock, index
 
@@ -337,9 +337,18 @@ class Loader:
             return None
 
 
+def _read_real(real: Path, given: str) -> bytes:
+    """The bytes of a path SafeReader.resolve has already checked (its errors, worded alike)."""
+    try:
+        with open(real, "rb") as f:
+            return f.read()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        raise FileNotFoundError(f"'{given}' does not exist or is not a file") from None
+
+
 def parse_attr(attr: Attr, file: str, loader: Loader) -> Node | Unknown:
     try:
-        return parse_expression(attr.expr)
+        return parse_expression_cached(attr.expr)
     except RecursionError:
         loader.error(
             "expression does not parse",
@@ -397,13 +406,14 @@ class Scope:
 
     def read_file(self, path: str, func: str) -> Text | Unknown:
         loader = self.mod.loader
+        reader = loader.options.reader
         try:
-            data = loader.options.reader.read_bytes(path, base=loader.root_dir)
+            real = reader.resolve(path, base=loader.root_dir)  # once: realpath is not cheap
+            data = _read_real(real, path)
         except UnsafePath as e:
             return FileProblem(f'{func}("{path}"): {e}')
         except (FileNotFoundError, OSError) as e:
             return FileProblem(f'{func}("{path}"): {e}')
-        real = loader.options.reader.resolve(path, base=loader.root_dir)
         return Text(data.decode("latin-1"), Location(loader.rel(real), 1, 1))
 
     def eval_attr(self, attr: Attr, file: str) -> Any:

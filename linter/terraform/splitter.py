@@ -21,7 +21,7 @@ import re
 from bisect import bisect_right
 from typing import Any
 
-from linter.terraform.expressions import parse_expression
+from linter.terraform.expressions import parse_expression_cached
 
 _SPACE = re.compile(r"(?:[ \t\r\n]+|#[^\n]*|//[^\n]*|/\*.*?\*/)*", re.S)
 _INLINE_SPACE = re.compile(r"[ \t]*")
@@ -117,7 +117,9 @@ def _skip_value(text: str, pos: int, closer: str | None = None) -> int:
 
 def _check_expression(expr: str) -> Any:
     """The expression's tree; raises unless python-hcl2 would accept the expression too."""
-    node = parse_expression(expr)  # ExprError, ValueError, RecursionError: caught by the caller
+    node = parse_expression_cached(
+        expr
+    )  # ExprError, ValueError, RecursionError: caught by the caller
     if "%{" in expr and not _directives_pair(node):
         raise _Unsure
     return node
