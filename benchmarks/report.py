@@ -74,7 +74,13 @@ def tree_table(name: str, tree: dict[str, Any]) -> list[str]:
             "",
             f"Parse work (certfit, no cache): {work['bytes_parsed']:,} bytes given to python-hcl2 "
             f"/ {work['bytes_in_tree']:,} bytes read = **{work['parse_ratio']:.2%}** "
-            f"({work['blocks_parsed']} blocks; {work['files_read']} file reads).",
+            f"({work['blocks_parsed']} blocks; {work['files_read']} file reads)"
+            + (
+                f"; {work['bytes_split']:,} bytes ({work['blocks_split']} blocks) were split by "
+                "the front end's own block splitter without python-hcl2."
+                if "bytes_split" in work
+                else "."
+            ),
         ]
     if tree.get("findings"):
         found = ", ".join(f"{k}: {v}" for k, v in sorted(tree["findings"].items()))
