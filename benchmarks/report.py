@@ -10,7 +10,7 @@ from typing import Any
 BASELINE = "python-hcl2 parse-all"
 TF_FMT = "terraform fmt -check -recursive"
 CHECKOV = "checkov CKV_AWS_2"
-README_START = "<!-- benchmarks:start (written by `make bench`; edit benchmarks/report.py) -->"
+README_START = "<!-- benchmarks:start -->"  # markers the README already has
 README_END = "<!-- benchmarks:end -->"
 CDK_KEYS = ("cdk", "cdk_no_validation")
 
