@@ -203,10 +203,10 @@ def parse_block(
     splitter before python-hcl2."""
     text = top.text
     dl, dc = top.line - 1, top.column - 1
-    path: Path | None = None
+    path: str | None = None
     if cache_dir is not None:  # a block with key material is never written, so never found
         key = hashlib.sha256(f"{CACHE_FORMAT}\0{text}".encode()).hexdigest()
-        path = cache_dir / key[:2] / f"{key}.json"
+        path = os.path.join(cache_dir, key[:2], f"{key}.json")  # str: Path costs here
         try:
             with open(path, "rb") as f:
                 entry = json.loads(f.read())
@@ -234,9 +234,10 @@ def parse_block(
         data = _to_json(rel)
     if path is not None and not _holds_secret(text):
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"via": via, "block": data}))
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            tmp = f"{path}.{os.getpid()}.tmp"
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(json.dumps({"via": via, "block": data}))
             os.replace(tmp, path)
         except OSError:
             pass  # a read-only or full cache never stops a run
