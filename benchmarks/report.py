@@ -156,6 +156,14 @@ def targets(report: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
             )
         noop = cdk.get("noop-aspect", {}).get("synth_median_s")
         plain = cdk.get("plain", {}).get("synth_median_s")
+        noop_plugin = cdk.get("noop-plugin", {}).get("synth_median_s")
+        certfit_plugin = cdk.get("certfit-plugin", {}).get("synth_median_s")
+        add(
+            f"CDK, {tag} (wall): plugin <= 1.10x no-op plugin",
+            _ratio(certfit_plugin, noop_plugin),
+            1.10,
+            False,
+        )
         aspect = cdk.get("certfit-aspect", {}).get("certfit_median_s")
         plugin = cdk.get("certfit-plugin", {}).get("certfit_median_s")
         if aspect is not None and noop:
