@@ -279,9 +279,12 @@ def plot(report: dict[str, Any], path: Path) -> None:
 
     trees = [n for n in ("monorepo", "dense") if n in report]
     sections = [k for k in CDK_KEYS if (report.get(k) or {}).get("modes")]
-    panels = len(trees) + len(sections)
-    fig, axes = plt.subplots(1, panels, figsize=(5.2 * panels, 4.2), squeeze=False)
-    for ax, name in zip(axes[0], trees, strict=False):
+    columns = max(len(trees), len(sections), 1)
+    rows = (1 if trees else 0) + (1 if sections else 0)
+    fig, grid = plt.subplots(rows, columns, figsize=(6.5 * columns, 4.0 * rows), squeeze=False)
+    tree_axes = grid[0] if trees else []
+    cdk_axes = grid[-1] if sections else []
+    for ax, name in zip(tree_axes, trees, strict=False):
         results = report[name]["results"]
         labels = list(results)
         values = [_wall(report[name], t)[0] or 0 for t in labels]
@@ -296,7 +299,7 @@ def plot(report: dict[str, Any], path: Path) -> None:
         for y, (tool, v) in enumerate(zip(labels, values, strict=True)):
             lower = _wall(report[name], tool)[1]
             ax.text(v, y, f" {'> ' if lower else ''}{v:.2f}s", va="center", fontsize=8)
-    for ax, key in zip(axes[0][len(trees) :], sections, strict=False):
+    for ax, key in zip(cdk_axes, sections, strict=False):
         cdk = report[key]["modes"]
         modes = list(cdk)
         values = [cdk[m]["synth_median_s"] for m in modes]
@@ -309,7 +312,7 @@ def plot(report: dict[str, Any], path: Path) -> None:
             f"CDK synth, {report[key]['listeners']} listeners, validation {'on' if on else 'off'}"
         )
         ax.set_xlabel("seconds, median")
-        ax.legend(loc="lower right", fontsize=8)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=8)
         for y, v in enumerate(values):
             ax.text(v, y, f" {v:.2f}s", va="center", fontsize=8)
     fig.tight_layout()
