@@ -547,9 +547,13 @@ def _relevant_files(
         add_pems(tree, root, service, spec)
         if spec == "EC_secp384r1":
             tree.planted.append(f"{root}/cdn.tf: P-384 certificate on CloudFront")
+        # CloudFront reads ACM in us-east-1 only; most teams remember the provider alias.
+        in_us_east_1 = rng.random() < 0.7
+        if not in_us_east_1 and root.split("/")[2] != "us-east-1":
+            tree.planted.append(f"{root}/cdn.tf: CloudFront certificate imported outside us-east-1")
         blocks = [
             *tls.iam_server_certificate("cdn", service, cloudfront=True),
-            *tls.acm_import("cdn", service),
+            *tls.acm_import("cdn", service, "aws.us_east_1" if in_us_east_1 else None),
             *tls.cloudfront("cdn", "aws_acm_certificate.cdn.arn", f"www.{domain}"),
         ]
         tree.add(f"{root}/cdn.tf", render(blocks))

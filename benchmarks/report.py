@@ -84,10 +84,14 @@ def tree_table(name: str, tree: dict[str, Any]) -> list[str]:
         ]
     if tree.get("findings"):
         found = ", ".join(f"{k}: {v}" for k, v in sorted(tree["findings"].items()))
-        planted = len(t.get("planted", []))
-        lines.append(
-            f"certfit found {found}" + (f" ({planted} errors planted)." if planted else ".")
-        )
+        check = tree.get("planted_check") or {}
+        note = "."
+        if check:
+            note = (
+                f"; of {check['planted_files']} files with a planted bad certificate, "
+                f"{check['found']} got an error, and {check['errors_elsewhere']} other files did."
+            )
+        lines.append(f"certfit found {found}{note}")
     return lines
 
 

@@ -127,6 +127,24 @@ def findings(sample: Sample) -> dict[str, int]:
     return counts
 
 
+def planted_check(sample: Sample, planted: list[str]) -> dict[str, int]:
+    """Files where the generator planted a known-bad certificate, against files where certfit
+    reported an error: a fast run that misses them would be no win."""
+    try:
+        doc = json.loads(sample.stdout)
+    except ValueError:
+        return {}
+    error_files = {
+        i["range"]["filename"]
+        for i in doc.get("issues", [])
+        if i.get("rule", {}).get("severity") == "error" and i.get("range")
+    }
+    wanted = {p.split(":", 1)[0] for p in planted}
+    hit = {w for w in wanted if any(f.endswith(w) for f in error_files)}
+    extra = {f for f in error_files if not any(f.endswith(w) for w in wanted)}
+    return {"planted_files": len(wanted), "found": len(hit), "errors_elsewhere": len(extra)}
+
+
 def parse_work(tree: Path) -> dict[str, object]:
     """Bytes given to python-hcl2 / bytes in the tree, from an untimed, uncached run."""
     argv = [sys.executable, "-m", "benchmarks.parse_work", *certfit_args(tree)[1:], "--no-cache"]
@@ -194,12 +212,15 @@ def tree_benchmark(
     tools = [*certfit, baseline_tool(), *extra]
     log(f"measuring {kind}: {', '.join(t.name for t in tools)}")
     results = measure_tree(tree_dir, tools, args.repeats, args.budget, args.timeout)
-    found = findings(results["certfit cold"].ok[-1]) if results["certfit cold"].ok else {}
+    last = results["certfit cold"].ok[-1] if results["certfit cold"].ok else None
+    found = findings(last) if last else {}
+    planted = planted_check(last, summary["planted"]) if last and summary["planted"] else {}
     work_figure = parse_work(tree_dir)
     return {
         "tree": summary,
         "results": {name: r.summary() for name, r in results.items()},
         "findings": found,
+        "planted_check": planted,
         "parse_work": work_figure,
     }
 

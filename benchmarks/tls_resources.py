@@ -67,13 +67,18 @@ def acm_request(rng: random.Random, name: str, domain: str) -> list[Block | Raw 
     ]
 
 
-def acm_import(name: str, pem: str) -> list[Block | Raw | Blank]:
-    """An imported certificate read from PEM files next to the configuration."""
+def acm_import(name: str, pem: str, provider: str | None = None) -> list[Block | Raw | Blank]:
+    """An imported certificate read from PEM files next to the configuration (in the region of
+    `provider`, an alias such as `aws.us_east_1`, when given)."""
+    where: list[Attr | Block | Blank | Raw] = (
+        [Attr("provider", provider), Blank()] if provider else []
+    )
     return [
         Block(
             "resource",
             ("aws_acm_certificate", name),
             [
+                *where,
                 Attr("certificate_body", f'file("${{path.module}}/certs/{pem}.pem")'),
                 Attr("certificate_chain", f'file("${{path.module}}/certs/{pem}-chain.pem")'),
                 Attr("private_key", f'file("${{path.module}}/certs/{pem}.key")'),
