@@ -200,9 +200,18 @@ def parse_block(
     top: TopBlock, cache_dir: Path | None, stats: ParseStats, fast: bool = True
 ) -> Block:
     """The parsed structure of `top`, with lines and columns of the file. `fast`: try the
-    splitter before python-hcl2."""
+    splitter before python-hcl2.
+
+    Only python-hcl2's results are cached: the splitter is as fast as reading a cache entry
+    back, and writing one entry per split block cost a cold run of the dense benchmark tree
+    0.17 s (0.56 s against 0.39 s without the cache)."""
     text = top.text
     dl, dc = top.line - 1, top.column - 1
+    data = split_block(text) if fast else None
+    if data is not None:
+        stats.blocks_split += 1
+        stats.bytes_split += len(text.encode())
+        return _from_json(data, dl, dc)
     path: str | None = None
     if cache_dir is not None:  # a block with key material is never written, so never found
         key = hashlib.sha256(f"{CACHE_FORMAT}\0{text}".encode()).hexdigest()
@@ -210,34 +219,26 @@ def parse_block(
         try:
             with open(path, "rb") as f:
                 entry = json.loads(f.read())
-            if fast or entry["via"] == "hcl2":
-                block = _from_json(entry["block"], dl, dc)
-                stats.cache_hits += 1
-                stats.bytes_from_cache += len(text)
-                return block
+            block = _from_json(entry["block"], dl, dc)
+            stats.cache_hits += 1
+            stats.bytes_from_cache += len(text)
+            return block
         except (OSError, ValueError, KeyError, TypeError):
             pass
-    data = split_block(text) if fast else None
-    if data is not None:
-        via = "split"
-        stats.blocks_split += 1
-        stats.bytes_split += len(text.encode())
-    else:
-        via = "hcl2"
-        stats.blocks_parsed += 1
-        stats.bytes_parsed += len(text.encode())
-        try:
-            rel = _parse_text(text)
-        except BlockParseError as e:
-            col = e.column + top.column - 1 if e.line == 1 and e.column else e.column
-            raise BlockParseError(str(e), e.line + top.line - 1, col) from None
-        data = _to_json(rel)
+    stats.blocks_parsed += 1
+    stats.bytes_parsed += len(text.encode())
+    try:
+        rel = _parse_text(text)
+    except BlockParseError as e:
+        col = e.column + top.column - 1 if e.line == 1 and e.column else e.column
+        raise BlockParseError(str(e), e.line + top.line - 1, col) from None
+    data = _to_json(rel)
     if path is not None and not _holds_secret(text):
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             tmp = f"{path}.{os.getpid()}.tmp"
             with open(tmp, "w", encoding="utf-8") as f:
-                f.write(json.dumps({"via": via, "block": data}))
+                f.write(json.dumps({"via": "hcl2", "block": data}))
             os.replace(tmp, path)
         except OSError:
             pass  # a read-only or full cache never stops a run

@@ -185,6 +185,12 @@ def test_parse_cache_is_used_and_no_cache_skips_it(
         f'  certificate_body = file("${{path.module}}/certs/app.pem")\n'
         f"  private_key      = <<-EOT\n{key}  EOT\n}}\n"
     )
+    # A value the fast splitter hands back to python-hcl2 (a binary operation): only
+    # python-hcl2's parses are worth caching.
+    (repo / "envs" / "prod" / "ops.tf").write_text(
+        'resource "aws_lb_listener" "ops" {\n  port     = 440 + 3\n  protocol = "HTTPS"\n'
+        '  certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/ops"\n}\n'
+    )
     cache = tmp_path / "cache-on"
     first = certfit("-f", "json", "envs/prod", cwd=repo, env={"CERTFIT_CACHE_DIR": str(cache)})
     cached = [p for p in cache.rglob("*") if p.is_file()]
