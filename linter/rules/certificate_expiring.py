@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from linter.engine import RuleContext
 from linter.model import Finding, Severity
-from linter.rules.common import anchor, related_of
+from linter.rules.common import certificate_anchor, related_of
 
 NAME = "certificate_expiring"
 SEVERITY = Severity.WARNING
@@ -28,9 +28,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         left = insp.not_after - now
         if left < timedelta(0) or left > window:
             continue  # already expired: invalid_certificate_material says so
-        where = (
-            anchor(cert, cert.certificate_pem.location) if cert.certificate_pem else cert.location
-        )
         yield Finding(
             rule=NAME,
             severity=SEVERITY,
@@ -40,7 +37,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 "renews it. Fix: renew and re-import it, or request an ACM certificate that "
                 "renews itself."
             ),
-            location=where,
+            location=certificate_anchor(cert),
             related=related_of(cert),
             callers=cert.callers,
             details={

@@ -47,6 +47,13 @@ def verdict_details(v: Verdict) -> dict[str, Any]:
     }
 
 
+def certificate_anchor(cert: Certificate) -> Location:
+    """Where a finding about the certificate itself (its key, its dates) is reported."""
+    if cert.certificate_pem is None:
+        return cert.location
+    return anchor(cert, cert.certificate_pem.location)
+
+
 def anchor(cert: Certificate, material_location: Location) -> Location:
     """Where a finding about material is reported: in the configuration that names the
     material (so an inline ignore there works and the pull request diff shows it), unless the

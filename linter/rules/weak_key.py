@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from linter.engine import RuleContext
 from linter.model import Finding, Severity
-from linter.rules.common import anchor, key_details, related_of
+from linter.rules.common import certificate_anchor, key_details, related_of
 
 NAME = "weak_key"
 SEVERITY = Severity.WARNING
@@ -25,9 +25,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         if key.size >= MIN_BITS:
             continue
-        where = (
-            anchor(cert, cert.certificate_pem.location) if cert.certificate_pem else cert.location
-        )
         yield Finding(
             rule=NAME,
             severity=SEVERITY,
@@ -36,7 +33,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 "(acm-certificate-rsa-check) and Security Hub ACM.2 flag RSA keys under "
                 f"{MIN_BITS} bits. Fix: reissue with RSA 2048 or stronger, or ECDSA P-256."
             ),
-            location=where,
+            location=certificate_anchor(cert),
             related=related_of(cert),
             callers=cert.callers,
             details={
