@@ -14,10 +14,11 @@ does not expose, so the Aspect does not see them; `certfit cdk.out/` and `CertFi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import aws_cdk as cdk
 
+from cdk_aspect.render import render_properties
 from linter.cloudformation import LINK_TYPES, METADATA_KEY, RELEVANT_TYPES
 
 COLLECTED_TYPES = RELEVANT_TYPES | LINK_TYPES
@@ -43,6 +44,37 @@ def resource_type(res: cdk.CfnResource) -> str:
                 _TYPE_BY_CLASS[cls] = None
     known = _TYPE_BY_CLASS[cls]
     return known if known is not None else res.cfn_resource_type
+
+
+def _is_cdk_l1(res: cdk.CfnResource, rtype: str) -> bool:
+    """An aws-cdk-lib L1 class itself (not a Python subclass that may override its methods),
+    so its rendering and `toString` are the CDK's own."""
+    cls = type(res)
+    return _TYPE_BY_CLASS.get(cls) == rtype and cls.__module__.startswith("aws_cdk.")
+
+
+def construct_path(res: cdk.CfnResource, rtype: str) -> str:
+    """`res.node.path` in one round trip instead of two: an L1's `toString()` is
+    `<path> [<type>]` (CfnResource.toString)."""
+    if _is_cdk_l1(res, rtype):
+        text = res.to_string()
+        suffix = f" [{rtype}]"
+        if text.endswith(suffix):
+            return text[: -len(suffix)]
+    return res.node.path
+
+
+def render(res: cdk.CfnResource, rtype: str, props: dict[str, Any]) -> dict[str, Any]:
+    """The CloudFormation rendering of resolved properties: in Python where `shapes.py`
+    proves it the CDK's (no round trip), else by the resource itself."""
+    if _is_cdk_l1(res, rtype):
+        rendered = render_properties(rtype, props)
+        if rendered is not None:
+            return rendered
+    try:
+        return cast(dict[str, Any], res._render_properties(props))
+    except Exception:  # a value the renderer rejects: read it as given
+        return props
 
 
 @dataclass
@@ -128,11 +160,8 @@ def collect_stack(stack: cdk.Stack) -> StackResources:
     resolved = stack.resolve(raw)  # one round trip for the whole stack
     for i, (res, rtype) in enumerate(relevant):
         entry = resolved[str(i)]
-        path = res.node.path
-        try:
-            props = res._render_properties(entry.get("props") or {})
-        except Exception:  # a value the renderer rejects: read it as given
-            props = entry.get("props") or {}
+        path = construct_path(res, rtype)
+        props = render(res, rtype, entry.get("props") or {})
         metadata: dict[str, Any] = {"aws:cdk:path": path}
         if entry.get("certfit"):
             metadata[METADATA_KEY] = entry["certfit"]
