@@ -142,7 +142,9 @@ def collect_stack(stack: cdk.Stack) -> StackResources:
     with_metadata = _SUPPRESSIONS_RECORDED[0]
     raw: dict[str, Any] = {}
     for i, (res, _) in enumerate(relevant):
-        entry: dict[str, Any] = {"id": stack.get_logical_id(res), "props": res._cfn_properties}
+        # `logical_id` (a token resolved below) honours override_logical_id, as cdk.out and
+        # every Ref do; `stack.get_logical_id` would not.
+        entry: dict[str, Any] = {"id": res.logical_id, "props": res._cfn_properties}
         if with_metadata:
             entry["certfit"] = res.get_metadata(METADATA_KEY)
         if conditions:
@@ -150,11 +152,9 @@ def collect_stack(stack: cdk.Stack) -> StackResources:
         raw[str(i)] = entry
     # Parameters and conditions, so that `Ref`/`Fn::If` resolve as they do in cdk.out.
     raw["parameters"] = [
-        {"id": stack.get_logical_id(p), "type": p.type, "default": p.default} for p in parameters
+        {"id": p.logical_id, "type": p.type, "default": p.default} for p in parameters
     ]
-    raw["conditions"] = [
-        {"id": stack.get_logical_id(c), "expression": c.expression} for c in conditions
-    ]
+    raw["conditions"] = [{"id": c.logical_id, "expression": c.expression} for c in conditions]
     exports = [o for o in outputs if o.export_name]
     raw["outputs"] = [{"name": o.export_name, "value": o.value} for o in exports]
     resolved = stack.resolve(raw)  # one round trip for the whole stack
