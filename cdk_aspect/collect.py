@@ -3,7 +3,9 @@
 Every jsii call is a round trip to the node process, so a stack is collected once: one
 `find_all`, the resource type from the Python class where jsii gave us a specific L1 class
 (no round trip), and only the resources the front end reads are resolved, in one `resolve` call
-for the whole stack, then rendered to CloudFormation names.
+for the whole stack, then rendered to CloudFormation names in Python (render.py; jsii only for
+what its table cannot prove). Per resource that leaves three round trips: its logical id
+token, its properties and its path (through `toString`).
 
 Known gaps: property overrides (`add_property_override`) live in a private field the jsii API
 does not expose, so the Aspect does not see them; `certfit cdk.out/` and `CertFitValidation`

@@ -10,6 +10,8 @@ the caller asks jsii: the result is the jsii rendering or nothing.
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import metadata
 from typing import Any
 
 from cdk_aspect import shapes
@@ -81,10 +83,20 @@ def _struct(name: str, props: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@cache
+def table_matches_installed_cdk() -> bool:
+    """The table is only the CDK's own for the aws-cdk-lib it was generated from: another
+    version may have other properties, so there jsii renders everything."""
+    try:
+        return metadata.version("aws-cdk-lib") == shapes.AWS_CDK_LIB
+    except metadata.PackageNotFoundError:
+        return False
+
+
 def render_properties(resource_type: str, props: dict[str, Any]) -> dict[str, Any] | None:
     """The CloudFormation rendering of an L1's resolved properties, or None: ask jsii."""
     name = PROPS_BY_TYPE.get(resource_type)
-    if name is None or not isinstance(props, dict):
+    if name is None or not isinstance(props, dict) or not table_matches_installed_cdk():
         return None
     try:
         return _struct(name, props)
