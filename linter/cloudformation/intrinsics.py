@@ -214,22 +214,21 @@ class Scope:
         return [self._truth(self.evaluate(x, depth), fn) for x in arg]
 
     def _fn_and(self, arg: Any, depth: int) -> Any:
-        vals = self._bools(arg, depth, "Fn::And")
-        if isinstance(vals, Unknown):
-            return vals
-        if any(v is False for v in vals):
-            return False
-        unknown = next((v for v in vals if isinstance(v, Unknown)), None)
-        return unknown if unknown else True
+        return self._junction(arg, depth, "Fn::And", decisive=False)
 
     def _fn_or(self, arg: Any, depth: int) -> Any:
-        vals = self._bools(arg, depth, "Fn::Or")
+        return self._junction(arg, depth, "Fn::Or", decisive=True)
+
+    def _junction(self, arg: Any, depth: int, fn: str, decisive: bool) -> Any:
+        """Fn::And / Fn::Or: one decisive value (False for And, True for Or) settles it even
+        beside Unknowns; otherwise an Unknown stays unknown."""
+        vals = self._bools(arg, depth, fn)
         if isinstance(vals, Unknown):
             return vals
-        if any(v is True for v in vals):
-            return True
+        if any(v is decisive for v in vals):
+            return decisive
         unknown = next((v for v in vals if isinstance(v, Unknown)), None)
-        return unknown if unknown else False
+        return unknown if unknown else not decisive
 
     def _fn_not(self, arg: Any, depth: int) -> Any:
         vals = self._bools(arg, depth, "Fn::Not")
