@@ -21,7 +21,7 @@ from tests.cli.conftest import make_pki, template_text
 from tests.reporters.workflow_commands import Command, parse
 
 REPO = Path(__file__).resolve().parents[2]
-SARIF_SCHEMA = REPO / ".." / "shared" / "corpus" / "sarif" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = REPO / "tests" / "data" / "sarif" / "sarif-schema-2.1.0.json"
 _EXPR = re.compile(r"\$\{\{\s*([a-z.\-]+)\s*\}\}")
 
 

@@ -14,7 +14,7 @@ import pytest
 from fixtures.pki import issue
 from tests.cli.conftest import REPO, Run
 
-PLANS = REPO / ".." / "shared" / "corpus" / "terraform-plan"
+PLANS = REPO / "tests" / "data" / "terraform-plan"
 
 MODULE = """\
 variable "certificate_arn" {

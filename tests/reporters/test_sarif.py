@@ -12,7 +12,7 @@ from linter.model import Finding, Location, Severity
 from linter.report import Report
 from linter.reporters import render
 
-SCHEMA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "sarif"
+SCHEMA = Path(__file__).resolve().parents[1] / "data" / "sarif"  # vendored, see its README
 SCHEMA_FILE = SCHEMA / "sarif-schema-2.1.0.json"
 
 

@@ -1,5 +1,6 @@
-"""Plan JSON: the real terraform-compliance plans (format 0.1, Terraform 0.12) read in place from
-../shared, and a format 1.x plan in the layout newer Terraform writes."""
+"""Plan JSON: the real terraform-compliance plans (format 0.1, Terraform 0.12) vendored under
+tests/data (origin and licence in its README), and a format 1.x plan in the layout newer
+Terraform writes."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from linter.terraform.plan import is_plan_json, load_plan
 from tests.terraform.conftest import findings
 
 REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO.parent / "shared" / "corpus" / "terraform-plan"  # read in place, never copied
+CORPUS = REPO / "tests" / "data" / "terraform-plan"
 
 
 def corpus_plan(name: str):  # type: ignore[no-untyped-def]
@@ -39,7 +40,7 @@ def test_classic_elb_with_a_literal_iam_certificate() -> None:
     assert b.certificate.arn == "arn:aws:iam::123456789012:server-certificate/certName"
     [notice] = findings(model)
     assert notice.rule == "unresolved_certificate"
-    assert notice.location.file == "corpus/terraform-plan/terraform-compliance-issue-126.plan.json"
+    assert notice.location.file == "data/terraform-plan/terraform-compliance-issue-126.plan.json"
     text = (CORPUS / "terraform-compliance-issue-126.plan.json").read_text()
     assert text[notice.location.column - 1 :].startswith('"address":"aws_elb.bar"')
 
