@@ -162,6 +162,9 @@ class Scope:
             fn = _FUNCTIONS.get(key)
             if fn is not None:
                 return fn(self, arg, depth + 1)
+            if isinstance(key, str) and key.startswith("Fn::"):
+                # a function certfit does not evaluate (a rule function, a newer one): unknown
+                return Unknown(f"{key} is not evaluated by certfit")
         out = {}
         for k, v in value.items():
             ev = self.evaluate(v, depth + 1)

@@ -193,26 +193,6 @@ def load_json(text: str, keep: Callable[[Any], bool] | None = None) -> Any:
 
 # --------------------------------------------------------------------------- YAML
 
-_SHORT_TAGS = (
-    "Base64",
-    "Cidr",
-    "FindInMap",
-    "GetAZs",
-    "ImportValue",
-    "Join",
-    "Select",
-    "Split",
-    "Sub",
-    "Transform",
-    "And",
-    "Equals",
-    "If",
-    "Not",
-    "Or",
-    "ToJsonString",
-    "Length",
-)
-
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -249,32 +229,32 @@ def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
     return str(node.value)
 
 
-def _tagged(name: str) -> Any:
-    key = "Ref" if name == "Ref" else "Condition" if name == "Condition" else f"Fn::{name}"
-
-    def construct(loader: _Loader, node: yaml.Node) -> LocDict:
-        if isinstance(node, yaml.ScalarNode):
-            value: Any = loader.construct_scalar(node)
-            if name == "GetAtt" and isinstance(value, str):
-                value = LocList(value.split(".", 1))
-                value.pos = _mark(node)
-        elif isinstance(node, yaml.SequenceNode):
-            value = _construct_sequence(loader, node)
-        else:
-            value = _construct_mapping(loader, node)  # type: ignore[arg-type]
-        out = LocDict({key: value})
-        out.pos = _mark(node)
-        out.key_pos[key] = _mark(node)
-        return out
-
-    return construct
+def _construct_tagged(loader: _Loader, name: str, node: yaml.Node) -> LocDict:
+    """`!Name value` -> `{"Fn::Name": value}` (`!Ref`, `!Condition` keep their names), for
+    every `!` tag, as cfn-lint's loader reads them (decode/cfn_yaml.py `multi_constructor`):
+    the rule functions (`!Contains`, `!EachMemberEquals`, `!EachMemberIn`, `!RefAll`,
+    `!ValueOf`, `!ValueOfAll`) and any function added later need no list kept here. A function
+    certfit does not know evaluates to unknown, never to a guess."""
+    key = name if name in ("Ref", "Condition") else f"Fn::{name}"
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+        if name == "GetAtt" and isinstance(value, str):
+            value = LocList(value.split(".", 1))
+            value.pos = _mark(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = _construct_sequence(loader, node)
+    else:
+        value = _construct_mapping(loader, node)  # type: ignore[arg-type]
+    out = LocDict({key: value})
+    out.pos = _mark(node)
+    out.key_pos[key] = _mark(node)
+    return out
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_str)
-for _name in (*_SHORT_TAGS, "Ref", "GetAtt", "Condition"):
-    _Loader.add_constructor(f"!{_name}", _tagged(_name))
+_Loader.add_multi_constructor("!", _construct_tagged)
 
 
 def load_yaml(text: str) -> Any:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
+from linter.cloudformation.loader import load_template
 from linter.cloudformation.parse import TemplateSyntaxError, load_json, load_text, load_yaml
+from linter.options import LoadOptions
 
 YAML = """\
 AWSTemplateFormatVersion: 2010-09-09
@@ -95,3 +98,90 @@ def test_json_positions_can_be_limited_to_the_resources_that_need_them() -> None
     line, _ = fast["Resources"]["Cert"]["Properties"].where("X")
     assert '"X"' in text.splitlines()[line - 1]
     assert not hasattr(fast["Resources"]["Queue"], "where")  # read by the C decoder
+
+
+# Every short tag CloudFormation documents, intrinsic and rule functions alike. cfn-lint's loader
+# (decode/cfn_yaml.py) turns any `!Name` into `Fn::Name` (`Ref`, `Condition` as they are).
+SHORT_TAGS = [
+    "And",
+    "Base64",
+    "Cidr",
+    "Contains",
+    "EachMemberEquals",
+    "EachMemberIn",
+    "Equals",
+    "FindInMap",
+    "ForEach",
+    "GetAZs",
+    "If",
+    "ImportValue",
+    "Join",
+    "Length",
+    "Not",
+    "Or",
+    "RefAll",
+    "Select",
+    "Split",
+    "Sub",
+    "ToJsonString",
+    "Transform",
+    "ValueOf",
+    "ValueOfAll",
+]
+
+
+@pytest.mark.parametrize("name", [*SHORT_TAGS, "SomeFutureFunction"])
+@pytest.mark.parametrize("node", ["scalar", "[a, b]", "{k: v}"])
+def test_every_short_tag_reads_as_its_long_form(name: str, node: str) -> None:
+    doc = load_yaml(f"Rules:\n  R:\n    Assertions:\n      - Assert: !{name} {node}\n")
+    [assertion] = doc["Rules"]["R"]["Assertions"]
+    expected = {"scalar": "scalar", "[a, b]": ["a", "b"], "{k: v}": {"k": "v"}}[node]
+    assert assertion["Assert"] == {f"Fn::{name}": expected}
+
+
+def test_ref_condition_and_getatt_keep_their_forms() -> None:
+    doc = load_yaml("A: !Ref X\nB: !Condition C\nC: !GetAtt R.Arn\nD: !GetAtt [R, Arn]\n")
+    assert doc == {
+        "A": {"Ref": "X"},
+        "B": {"Condition": "C"},
+        "C": {"Fn::GetAtt": ["R", "Arn"]},
+        "D": {"Fn::GetAtt": ["R", "Arn"]},
+    }
+
+
+RULES_TEMPLATE = """\
+Parameters:
+  Env:
+    Type: String
+    Default: prod
+Rules:
+  ProdOnly:
+    RuleCondition: !Equals [!Ref Env, prod]
+    Assertions:
+      - Assert: !Contains [[prod, staging], !Ref Env]
+      - Assert: !EachMemberEquals [!RefAll "AWS::EC2::VPC::Id", vpc-1]
+      - Assert: !EachMemberIn [!ValueOfAll ["AWS::EC2::Subnet::Id", VpcId], [vpc-1]]
+      - Assert: !Equals [!ValueOf [Env, Tag], prod]
+Resources:
+  Listener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/a/1
+      Protocol: HTTPS
+      Port: 443
+      Certificates:
+        - CertificateArn: !ValueOf [Env, CertArn]
+"""
+
+
+def test_a_template_with_rule_functions_is_read_and_an_unknown_function_is_unknown(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(RULES_TEMPLATE)
+    model = load_template(path, LoadOptions.for_root(tmp_path))
+    assert model.errors == []
+    [binding] = model.bindings
+    assert binding.endpoint.protocol == "HTTPS"
+    assert binding.certificate is None
+    assert "Fn::ValueOf" in binding.unresolved_reason
