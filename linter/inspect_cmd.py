@@ -39,6 +39,15 @@ SHORT_TARGETS = {
     "cloudfront": "CloudFront",
     "apigateway-regional": "API GW regional",
     "apigateway-edge": "API GW edge",
+    "acm-import": "ACM import",
+    "acm-request": "ACM request",
+    "iam": "IAM upload",
+}
+# The services a certificate must first get into: judged on the key alone, whatever the source.
+SERVICE_DELIVERY = {
+    Target.ACM_IMPORT: Delivery.ACM_IMPORT,
+    Target.ACM_REQUEST: Delivery.ACM_REQUEST,
+    Target.IAM: Delivery.IAM,
 }
 MATERIAL_RULES = {"invalid_certificate_material", "weak_key", "certificate_expiring"}
 
@@ -57,9 +66,13 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("certificate", help="PEM certificate (a bundle: leaf first, then chain)")
     parser.add_argument("--key", help="PEM private key (checked against the certificate)")
     parser.add_argument("--chain", help="PEM certificate chain")
-    targets = [t.value for t in ENDPOINT_TARGETS]
+    targets = [t.value for t in (*ENDPOINT_TARGETS, *SERVICE_DELIVERY)]
     parser.add_argument(
-        "--target", action="append", choices=targets, help="judge only these (repeatable)"
+        "--target",
+        action="append",
+        choices=targets,
+        help="judge only these (repeatable; acm-import, acm-request and iam judge the key "
+        "against what that service lets in)",
     )
     parser.add_argument(
         "--source",
@@ -125,7 +138,9 @@ def inspect_files(
     report = Report(errors=errors, as_of=settings.as_of_date)
     if cert_pem is None:
         return report, {}, None
-    chosen = [Target(t) for t in targets] if targets else list(ENDPOINT_TARGETS)
+    named = [Target(t) for t in dict.fromkeys(targets)] if targets else list(ENDPOINT_TARGETS)
+    chosen = [t for t in named if t in ENDPOINT_TARGETS]
+    services = [t for t in named if t in SERVICE_DELIVERY]
     sources = sources or list(SOURCES)
     # Material once, as "ACM and IAM"; then key compatibility per source.
     material_model = Model(
@@ -153,6 +168,7 @@ def inspect_files(
     )
     table: dict[str, dict[str, str]] = {t.value: {} for t in chosen}
     data = compat.load()
+    _judge_services(cert_pem, services, sources, compat_settings, report, table)
     for source, model in build_models(cert_pem, chain_pem, key_pem, chosen, sources):
         report.findings.extend(evaluate(model, compat_settings))
         ctx = RuleContext(model, compat_settings, data)
@@ -167,6 +183,34 @@ def inspect_files(
     report.findings.sort(key=lambda f: f.sort_key())
     insp = RuleContext(material_model, settings, data).inspection(material_model.certificates[0])
     return report, table, insp
+
+
+def _judge_services(
+    cert_pem: Pem,
+    services: list[Target],
+    sources: list[str],
+    settings: Settings,
+    report: Report,
+    table: dict[str, dict[str, str]],
+) -> None:
+    """Rows for the services themselves (`--target acm-import` ...): the key against what the
+    service lets in. Their findings come from the same rule; a service already judged as the
+    certificate's source (ACM import, IAM) is not reported twice."""
+    data = compat.load()
+    for target in services:
+        delivery = SERVICE_DELIVERY[target]
+        cert = Certificate(
+            cert_pem.location.file, delivery, cert_pem.location, certificate_pem=cert_pem
+        )
+        model = Model([cert])
+        if not any(SOURCES[s] == delivery for s in sources):
+            report.findings.extend(evaluate(model, settings))
+        key = RuleContext(model, settings, data).key_of(cert)
+        if key is None:
+            table[target.value] = {"any": "?"}
+            continue
+        v = data.verdict(target.value, "any", key.key_id, settings.as_of_date)
+        table[target.value] = {"any": _cell(v)}
 
 
 def _all_but(keep: set[str]) -> set[str]:
@@ -211,18 +255,17 @@ def render_table(
                 None: "not compared",
             }[insp.private_key_matches]
             lines.append(f"  key file   {insp.private_key_format}, {match}")
-    sources = sorted({s for row in table.values() for s in row})
-    if table and sources:
+    sources = sorted({s for row in table.values() for s in row} - {"any"})
+    if table:
         header = {"acm-import": "ACM import", "iam": "IAM"}
         lines += [
             "",
             f"{'as of ' + str(report.as_of):<22}" + "".join(f"{header[s]:<16}" for s in sources),
         ]
         for target, row in table.items():
-            lines.append(
-                f"  {SHORT_TARGETS[target]:<20}"
-                + "".join(f"{row.get(s, 'n/a'):<16}" for s in sources)
-            )
+            # a service row has one verdict ("any" source): the key against the service
+            cells = [row["any"]] if "any" in row else [row.get(s, "n/a") for s in sources]
+            lines.append(f"  {SHORT_TARGETS[target]:<20}" + "".join(f"{c:<16}" for c in cells))
     if report.findings or report.errors:
         lines.append("")
     for err in report.errors:

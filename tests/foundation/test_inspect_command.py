@@ -143,3 +143,41 @@ def test_no_private_key_material_in_any_output(pems: Path) -> None:
         assert proc.returncode in (0, 2), proc.stderr
         for chunk in (key_body[i : i + 16] for i in range(0, len(key_body) - 16, 16)):
             assert chunk not in proc.stdout and chunk not in proc.stderr
+
+
+def _catalogue_ids() -> list[str]:
+    """The target ids the rule's catalogue names (its target and service tables)."""
+    import re
+
+    page = Path(__file__).resolve().parents[2] / "docs" / "rules" / "unsupported_key_algorithm.md"
+    found = re.findall(r"^\| [^|]*\(`([a-z][a-z0-9-]*)`\) \|", page.read_text(), re.M)
+    return [i for i in found if i != "id"]  # the header row: "Target (`id`)"
+
+
+def test_every_target_the_catalogue_names_can_be_inspected(pems: Path, capsys) -> None:
+    ids = _catalogue_ids()
+    assert {"alb", "nlb", "acm-import", "acm-request", "iam"} <= set(ids)
+    for target in ids:
+        code, doc = run_json(capsys, "rsa2048.pem", "--target", target)
+        assert doc["errors"] == [], target
+        assert code in (0, 2), target
+
+
+def test_service_targets_judge_the_key_against_the_service(pems: Path, capsys) -> None:
+    code = main(["inspect", "rsa4096.pem", "--target", "acm-request", "--target", "acm-import"])
+    out = capsys.readouterr().out
+    rows = {
+        line.split("  ")[1].strip(): line.split()[-1]
+        for line in out.splitlines()
+        if line.startswith("  ACM ")
+    }
+    assert rows == {"ACM request": "NO", "ACM import": "ok"}
+    assert code == 2
+    code, doc = run_json(capsys, "rsa4096.pem", "--target", "acm-request", "--source", "iam")
+    assert [(i["details"]["target"], i["rule"]["severity"]) for i in doc["issues"]] == [
+        ("acm-request", "error")
+    ]
+    code, doc = run_json(capsys, "ed25519.pem", "--target", "acm-import", "--source", "iam")
+    assert {i["details"]["target"] for i in doc["issues"]} >= {"acm-import"}
+    code, doc = run_json(capsys, "rsa2048.pem", "--target", "iam")
+    assert (code, doc["issues"]) == (0, [])
