@@ -52,6 +52,14 @@ class FileProblem(Unknown):
     """file()/templatefile() refused or failed: becomes a MaterialProblem on the certificate."""
 
 
+class MissingFile(FileProblem):
+    """The file does not exist (yet): an error at plan, unless it is read at apply."""
+
+
+# depends_on entries: resource or module addresses (data sources do not defer a read)
+_DEPENDENCY = re.compile(r"(?<![\w.])(?!data\.)(?:module\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*")
+
+
 @dataclass
 class ResourceDef:
     mode: str  # managed | data
@@ -412,7 +420,9 @@ class Scope:
             data = _read_real(real, path)
         except UnsafePath as e:
             return FileProblem(f'{func}("{path}"): {e}')
-        except (FileNotFoundError, OSError) as e:
+        except FileNotFoundError as e:
+            return MissingFile(f'{func}("{path}"): {e}')
+        except OSError as e:
             return FileProblem(f'{func}("{path}"): {e}')
         return Text(data.decode("latin-1"), Location(loader.rel(real), 1, 1))
 
@@ -929,7 +939,14 @@ class ResourceInstance:
             filename = self.attr("filename")  # read like file(), inside the root only
             if not isinstance(filename, str):
                 return Unknown(f"{self.address}.filename is not known")
-            return self.scope().read_file(filename, f"data.{self.type}")
+            content = self.scope().read_file(filename, f"data.{self.type}")
+            deferred = self._deferred_by() if isinstance(content, MissingFile) else []
+            if deferred:
+                return Unknown(
+                    f"{self.address} is read at apply time, after {', '.join(deferred)} "
+                    f"(depends_on), and '{filename}' does not exist before then"
+                )
+            return content
         blk = self.block
         if blk is not None and name in blk.attrs:
             return self.attr(name)
@@ -937,6 +954,15 @@ class ResourceInstance:
 
     def get_index(self, key: Any) -> Any:
         return Unknown(f"{self.address} is not a collection")
+
+    def _deferred_by(self) -> list[str]:
+        """The resources and modules in this data source's `depends_on`: Terraform reads such a
+        data source at apply, after them (a `local-exec` that writes the PEM), not at plan."""
+        blk = self.block
+        dep = blk.attrs.get("depends_on") if blk is not None else None
+        if dep is None:
+            return []
+        return list(dict.fromkeys(_DEPENDENCY.findall(dep.expr)))
 
     @property
     def region(self) -> str | None:

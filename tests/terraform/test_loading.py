@@ -548,3 +548,55 @@ def test_a_module_not_downloaded_is_an_error_when_all_modules_are_asked_for(
     [err] = load(tmp_path, call_module_type="all").errors
     assert err.summary == "module not installed" and "terraform init" in err.message
     assert err.location is not None and err.location.line == 1
+
+
+APPLY_TIME_PEM = """
+resource "null_resource" "make_pem" {
+  provisioner "local-exec" {
+    command = "sh ${path.module}/make-pem.sh ${path.module}/gen.pem ${path.module}/gen.key"
+  }
+}
+data "local_file" "cert" {
+  filename   = "${path.module}/gen.pem"
+  depends_on = [null_resource.make_pem, data.aws_region.here]
+}
+data "local_sensitive_file" "key" {
+  filename   = "${path.module}/gen.key"
+  depends_on = [module.keys]
+}
+data "local_file" "plan_time" {
+  filename = "${path.module}/never-made.pem"
+}
+resource "aws_iam_server_certificate" "generated" {
+  name             = "generated"
+  certificate_body = data.local_file.cert.content
+  private_key      = data.local_sensitive_file.key.content
+}
+resource "aws_iam_server_certificate" "missing" {
+  name             = "missing"
+  certificate_body = data.local_file.plan_time.content
+  private_key      = data.local_sensitive_file.key.content
+}
+"""
+
+
+def test_a_pem_made_at_apply_is_unresolved_not_invalid(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"main.tf": APPLY_TIME_PEM})
+    model = load(tmp_path)
+    certs = {c.address: c for c in model.certificates}
+    generated = certs["aws_iam_server_certificate.generated"]
+    assert generated.problems == []
+    assert "read at apply time" in (generated.unknown_reason or "")
+    assert "null_resource.make_pem" in (generated.unknown_reason or "")
+    assert "data.aws_region" not in (generated.unknown_reason or "")
+    rules = {f.rule for f in findings(model)}
+    assert "invalid_certificate_material" in rules  # the plan-time file that is missing
+    [problem] = certs["aws_iam_server_certificate.missing"].problems
+    assert "never-made.pem" in problem.message and "does not exist" in problem.message
+    notices = [
+        f
+        for f in findings(model)
+        if f.rule == "unresolved_certificate" and "generated" in f.message
+    ]
+    assert notices and all(f.severity.name == "NOTICE" for f in notices)
+    assert "read at apply time" in notices[0].message
