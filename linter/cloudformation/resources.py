@@ -447,8 +447,9 @@ class _Builder:
             "AWS::CloudFront::Distribution",
             location=self.loc(lid, "DistributionConfig", "ViewerCertificate"),
             ssl_policy=policy if isinstance(policy, str) else None,
-            certificate_required=bool(aliases)
-            and viewer.get("CloudFrontDefaultCertificate") is not True,
+            # alternate domain names need a certificate of their own: CloudFront refuses the
+            # default *.cloudfront.net one (CloudFrontDefaultCertificate) for them
+            certificate_required=isinstance(aliases, list) and any(aliases),
         )
         for attr in ("AcmCertificateArn", "IamCertificateId"):
             if attr in viewer:

@@ -482,22 +482,23 @@ class Extractor:
             )
             acm = vblk.attrs.get("acm_certificate_arn")
             iam = vblk.attrs.get("iam_certificate_id")
+            given = [scope.eval_attr(a, inst.file) for a in (acm, iam) if a is not None]
             ep = Endpoint(
                 inst.address,
                 Target.CLOUDFRONT,
                 inst.location(vblk),
                 protocol="HTTPS",
                 ssl_policy=_s(policy),
-                certificate_required=False,
+                # alternate domain names need a certificate of their own; the default
+                # *.cloudfront.net one (cloudfront_default_certificate) is refused for them
+                certificate_required=_known_nonempty(inst.attr("aliases"))
+                and all(_absent(v) for v in given),
                 target_reason="aws_cloudfront_distribution",
                 region="us-east-1",
                 callers=inst.mod.callers,
             )
             self.model.endpoints.append(ep)
-            for attr in (acm, iam):
-                if attr is None:
-                    continue
-                value = scope.eval_attr(attr, inst.file)
+            for attr, value in zip([a for a in (acm, iam) if a is not None], given, strict=True):
                 if value is not None and value != "":
                     self.bind(ep, inst, attr, value, "default")
 
@@ -506,6 +507,21 @@ class Extractor:
         if blk is None:
             return
         policy = _s(inst.attr("security_policy"))
+        # certificate_name/_body: the deprecated upload of the certificate itself (edge)
+        given = ("certificate_arn", "regional_certificate_arn", "certificate_name")
+        if all(_absent(inst.attr(n)) for n in (*given, "certificate_body")):
+            # no certificate at all: API Gateway refuses the domain name at deploy
+            regional = _regional_domain(inst, blk)
+            self._endpoint(
+                inst,
+                target=Target.APIGATEWAY_REGIONAL if regional else Target.APIGATEWAY_EDGE,
+                protocol="HTTPS",
+                ssl_policy=policy,
+                certificate_required=True,
+                target_reason="aws_api_gateway_domain_name endpoint_configuration "
+                + ("REGIONAL/PRIVATE" if regional else "EDGE (the default)"),
+            )
+            return
         for name, target in (
             ("certificate_arn", Target.APIGATEWAY_EDGE),
             ("regional_certificate_arn", Target.APIGATEWAY_REGIONAL),
@@ -530,10 +546,15 @@ class Extractor:
         blk = inst.block
         if blk is None:
             return
-        for cblk, scope in _dynamic(inst, blk, "domain_name_configuration"):
-            attr = cblk.attrs.get("certificate_arn")
-            if attr is None:
-                continue
+        configs = _dynamic(inst, blk, "domain_name_configuration")
+        configured_otherwise = "domain_name_configuration" in blk.attrs or any(
+            b.type == "dynamic" for b in blk.blocks
+        )
+        if not configs and not configured_otherwise:
+            configs = [(blk, inst.scope())]  # no configuration: no certificate either
+        for cblk, scope in configs:
+            attr = cblk.attrs.get("certificate_arn") if cblk is not blk else None
+            value = scope.eval_attr(attr, inst.file) if attr is not None else None
             policy = (
                 scope.eval_attr(cblk.attrs["security_policy"], inst.file)
                 if "security_policy" in cblk.attrs
@@ -545,15 +566,36 @@ class Extractor:
                 inst.location(cblk),
                 protocol="HTTPS",
                 ssl_policy=_s(policy),
-                certificate_required=False,
+                certificate_required=_absent(value),
                 target_reason="aws_apigatewayv2_domain_name (regional)",
                 region=inst.region,
                 callers=inst.mod.callers,
             )
             self.model.endpoints.append(ep)
-            value = scope.eval_attr(attr, inst.file)
-            if value is not None and value != "":
+            if attr is not None and value is not None and value != "":
                 self.bind(ep, inst, attr, value, "default")
+
+
+def _absent(value: Any) -> bool:
+    """Not set, null or empty: a certificate attribute that gives no certificate. An unknown
+    value is not absent (it may be set at apply)."""
+    return value is None or value == "" or value == []
+
+
+def _known_nonempty(value: Any) -> bool:
+    return isinstance(value, list) and any(not _absent(v) for v in value)
+
+
+def _regional_domain(inst: ResourceInstance, blk: Block) -> bool:
+    """aws_api_gateway_domain_name: endpoint_configuration { types = ["REGIONAL"] } (or
+    PRIVATE) is a regional domain; none, or EDGE, is edge-optimized."""
+    for cblk, scope in _dynamic(inst, blk, "endpoint_configuration"):
+        types = scope.eval_attr(cblk.attrs["types"], inst.file) if "types" in cblk.attrs else None
+        if isinstance(types, list) and any(
+            isinstance(t, str) and t.upper() in ("REGIONAL", "PRIVATE") for t in types
+        ):
+            return True
+    return False
 
 
 def _dynamic(inst: ResourceInstance, blk: Block, type_: str) -> list[tuple[Block, Scope]]:

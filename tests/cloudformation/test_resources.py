@@ -444,3 +444,53 @@ def test_listeners_and_load_balancers_managed_elsewhere_are_told_by_their_arn(
         ("Https", Target.ALB),
         ("Sni", Target.NLB),
     ]
+
+
+def test_custom_domains_without_a_certificate_are_missing_one(load: Loader) -> None:
+    # AWS refuses each of these at deploy: a custom domain name needs a certificate, and
+    # CloudFront's default *.cloudfront.net certificate cannot serve alternate domain names.
+    model = load(
+        """\
+        Parameters:
+          Names:
+            Type: CommaDelimitedList
+        Resources:
+          DefaultCert:
+            Type: AWS::CloudFront::Distribution
+            Properties:
+              DistributionConfig:
+                Aliases: [www.example.com]
+                ViewerCertificate:
+                  CloudFrontDefaultCertificate: true
+          NoAliases:
+            Type: AWS::CloudFront::Distribution
+            Properties:
+              DistributionConfig:
+                ViewerCertificate:
+                  CloudFrontDefaultCertificate: true
+          UnknownAliases:
+            Type: AWS::CloudFront::Distribution
+            Properties:
+              DistributionConfig:
+                Aliases: !Ref Names
+                ViewerCertificate:
+                  CloudFrontDefaultCertificate: true
+          Edge:
+            Type: AWS::ApiGateway::DomainName
+            Properties:
+              DomainName: api.example.com
+          Http:
+            Type: AWS::ApiGatewayV2::DomainName
+            Properties:
+              DomainName: h.example.com
+              DomainNameConfigurations:
+                - EndpointType: REGIONAL
+        """
+    )
+    findings = evaluate(model, Settings(as_of=date(2025, 1, 1)))
+    missing = {
+        f.details["endpoint"]: f.severity.value
+        for f in findings
+        if f.rule == "listener_missing_certificate"
+    }
+    assert missing == {"DefaultCert": "error", "Edge": "error", "Http": "error"}

@@ -600,3 +600,76 @@ def test_a_pem_made_at_apply_is_unresolved_not_invalid(tmp_path: Path) -> None:
     ]
     assert notices and all(f.severity.name == "NOTICE" for f in notices)
     assert "read at apply time" in notices[0].message
+
+
+NO_CERTIFICATE = """
+variable "names" {
+  type = list(string)
+}
+resource "aws_api_gateway_domain_name" "edge" {
+  domain_name = "api.example.com"
+}
+resource "aws_api_gateway_domain_name" "regional" {
+  domain_name = "r.example.com"
+  endpoint_configuration {
+    types = ["REGIONAL"]
+  }
+}
+resource "aws_api_gateway_domain_name" "uploaded" {
+  domain_name      = "old.example.com"
+  certificate_name = "old"
+  certificate_body = file("old.pem")
+}
+resource "aws_apigatewayv2_domain_name" "http" {
+  domain_name = "h.example.com"
+  domain_name_configuration {
+    endpoint_type   = "REGIONAL"
+    security_policy = "TLS_1_2"
+  }
+}
+resource "aws_apigatewayv2_domain_name" "later" {
+  domain_name = "l.example.com"
+  domain_name_configuration {
+    certificate_arn = var.unset
+    endpoint_type   = "REGIONAL"
+    security_policy = "TLS_1_2"
+  }
+}
+resource "aws_cloudfront_distribution" "default_cert" {
+  aliases = ["www.example.com"]
+  viewer_certificate {
+    cloudfront_default_certificate = true
+  }
+}
+resource "aws_cloudfront_distribution" "no_aliases" {
+  viewer_certificate {
+    cloudfront_default_certificate = true
+  }
+}
+resource "aws_cloudfront_distribution" "unknown_aliases" {
+  aliases = var.names
+  viewer_certificate {
+    cloudfront_default_certificate = true
+  }
+}
+"""
+
+
+def test_custom_domains_without_a_certificate_are_missing_one(tmp_path: Path) -> None:
+    # AWS refuses each at deploy: a custom domain name needs a certificate, and CloudFront's
+    # default *.cloudfront.net certificate cannot serve alternate domain names.
+    write_tree(tmp_path, {"main.tf": NO_CERTIFICATE, "old.pem": "not a pem"})
+    model = load(tmp_path)
+    missing = {
+        f.details["endpoint"]: (f.severity.name, f.details["target"])
+        for f in findings(model)
+        if f.rule == "listener_missing_certificate"
+    }
+    assert missing == {
+        "aws_api_gateway_domain_name.edge": ("ERROR", "apigateway-edge"),
+        "aws_api_gateway_domain_name.regional": ("ERROR", "apigateway-regional"),
+        "aws_apigatewayv2_domain_name.http": ("ERROR", "apigateway-regional"),
+        "aws_cloudfront_distribution.default_cert": ("ERROR", "cloudfront"),
+    }
+    later = [b for b in model.bindings if b.endpoint.address.endswith(".later")]
+    assert later and later[0].certificate is None  # unknown until apply: unresolved, not missing
