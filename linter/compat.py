@@ -77,6 +77,7 @@ class PolicyFact:
     confirmed: bool
     note: str
     sources: tuple[Source, ...]
+    leaf_signature_hashes: frozenset[str] = frozenset()  # empty: any hash
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,7 @@ def _parse(raw: dict[str, object]) -> CompatData:
             confirmed=p.get("confirmed", True),
             note=p.get("note", ""),
             sources=refs(p["sources"]),
+            leaf_signature_hashes=frozenset(p.get("leaf_signature_hashes", [])),
         )
         for p in raw.get("policy", [])  # type: ignore[attr-defined]
     )

@@ -2,13 +2,15 @@
 
 Classic LB custom policies are judged from their cipher suites: without an ECDHE-ECDSA suite an
 EC certificate cannot be served, without an RSA suite an RSA one cannot. ALB/NLB predefined
-policies all serve both, except the strict 2026 policies in data/aws_compat.toml (unconfirmed,
-so a warning).
+policies all serve both, except the 2026 policies in data/aws_compat.toml that restrict the key
+(and, for strict RFC 9151, the hash the certificate is signed with).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+
+from cryptography.exceptions import UnsupportedAlgorithm
 
 from linter.engine import RuleContext
 from linter.model import Binding, Finding, KeyInfo, Severity
@@ -69,6 +71,26 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         if ep.ssl_policy:
             policy = ctx.data.policy(ep.ssl_policy, ctx.as_of)
+            signed = _leaf_hash(ctx, b)
+            if (
+                policy is not None
+                and key.key_id in policy.allowed
+                and policy.leaf_signature_hashes
+                and signed is not None
+                and signed not in policy.leaf_signature_hashes
+            ):
+                wanted = ", ".join(sorted(policy.leaf_signature_hashes))
+                yield _finding(
+                    ctx,
+                    b,
+                    key,
+                    f"{ep.address} uses {ep.ssl_policy}, which may refuse the handshake with "
+                    f"the certificate {b.certificate.address}, signed with {signed}: "
+                    f"{policy.note} Allowed signature hash: {wanted}"
+                    + ("" if policy.confirmed else " (unconfirmed)")
+                    + f". Fix: have the certificate signed with {wanted}, or use another policy.",
+                    confirmed=policy.confirmed,
+                )
             if policy is not None and key.key_id not in policy.allowed:
                 allowed = ", ".join(sorted(policy.allowed))
                 yield _finding(
@@ -82,6 +104,19 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                     + ". Fix: use a certificate with an allowed key or another policy.",
                     confirmed=policy.confirmed,
                 )
+
+
+def _leaf_hash(ctx: RuleContext, b: Binding) -> str | None:
+    """The hash the certificate itself is signed with ("sha384"), when its PEM is known."""
+    insp = ctx.inspection(b.certificate) if b.certificate is not None else None
+    leaf = insp.leaf if insp is not None else None
+    if leaf is None:
+        return None
+    try:
+        algorithm = leaf.signature_hash_algorithm
+    except UnsupportedAlgorithm:  # a signature algorithm cryptography does not know
+        return None
+    return algorithm.name if algorithm is not None else None
 
 
 def _finding(ctx: RuleContext, b: Binding, key: KeyInfo, message: str, confirmed: bool) -> Finding:

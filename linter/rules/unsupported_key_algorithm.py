@@ -34,6 +34,8 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         target = compat.service_target(cert.delivery)
         if key is None or target is None:
             continue
+        if cert.arn is not None and not cert.has_material:
+            continue  # an existing certificate named by its ARN: the service already took it
         v = ctx.data.verdict(target.value, "any", key.key_id, ctx.as_of)
         if v.status == Status.NO_DATA:
             yield _no_data(ctx, target.value, key, cert, None, ())

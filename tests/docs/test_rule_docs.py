@@ -411,7 +411,7 @@ MATERIAL: dict[str, Callable[[Path], None]] = {
     "incident-fix": lambda tmp: _leaf_files(tmp, "shop", "EC_prime256v1"),
     "nlb": lambda tmp: _leaf_files(tmp, "api", "RSA_4096"),
     "nlb-iam": lambda tmp: _leaf_files(tmp, "api", "RSA_4096"),
-    "cnsa2": lambda tmp: _leaf_files(tmp, "pay", "RSA_2048"),
+    "cnsa2": lambda tmp: _leaf_files(tmp, "pay", "EC_prime256v1"),
     "legacy": lambda tmp: _leaf_files(tmp, "legacy", "RSA_1024"),
     "expiring": lambda tmp: _leaf_files(
         tmp, "www", "RSA_2048", not_after=dt.datetime(2026, 12, 12, tzinfo=UTC)

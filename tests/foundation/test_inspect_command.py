@@ -181,3 +181,13 @@ def test_service_targets_judge_the_key_against_the_service(pems: Path, capsys) -
     assert {i["details"]["target"] for i in doc["issues"]} >= {"acm-import"}
     code, doc = run_json(capsys, "rsa2048.pem", "--target", "iam")
     assert (code, doc["issues"]) == (0, [])
+
+
+def test_rsa_1024_is_ok_on_alb_with_the_weak_key_warning(pems: Path, capsys) -> None:
+    (pems / "rsa1024.pem").write_bytes(issue(key_spec="RSA_1024").cert_pem)
+    main(["inspect", "rsa1024.pem"])
+    out = capsys.readouterr().out
+    alb = next(line for line in out.splitlines() if line.strip().startswith("ALB"))
+    assert alb.split()[2:] == ["ok", "ok"]
+    assert any(line.startswith("Warning:") and "(weak_key)" in line for line in out.splitlines())
+    assert "Application Load Balancer" not in out  # no unsupported_key_algorithm finding on ALB

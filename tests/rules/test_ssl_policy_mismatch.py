@@ -1,5 +1,7 @@
 """ssl_policy_mismatch: failing and passing cases."""
 
+from cryptography.hazmat.primitives import hashes
+
 from fixtures.pki import issue
 from linter.model import Severity, Target
 from tests.modelkit import bound, certificate, only, run
@@ -39,20 +41,52 @@ def test_matching_policies_pass() -> None:
     assert only(run(tls13), RULE) == []
 
 
-def test_cnsa2_policy_with_p256_is_an_unconfirmed_warning() -> None:
-    model = bound(
-        certificate(issue(key_spec="EC_prime256v1")),
-        Target.ALB,
-        ssl_policy="ELBSecurityPolicy-TLS13-1-3-CNSA2-INTEROP1-FIPS-PQ-2026-07",
-    )
-    findings = only(run(model), RULE)
-    assert len(findings) == 1 and findings[0].details["confirmed"] is False
-    p384 = bound(
-        certificate(issue(key_spec="EC_secp384r1")),
-        Target.ALB,
-        ssl_policy="ELBSecurityPolicy-TLS13-1-3-CNSA2-INTEROP1-FIPS-PQ-2026-07",
-    )
-    assert only(run(p384), RULE) == []
+CNSA2_INTEROP1 = "ELBSecurityPolicy-TLS13-1-3-CNSA2-INTEROP1-FIPS-PQ-2026-07"
+CNSA2_INTEROP2 = "ELBSecurityPolicy-TLS13-1-2-CNSA2-INTEROP2-FIPS-PQ-2026-07"
+RFC9151 = "ELBSecurityPolicy-TLS13-1-2-RFC9151-FIPS-2023-07"
+
+
+def _on(policy: str, key_spec: str, **issue_kw: object) -> list:  # type: ignore[type-arg]
+    cert = certificate(issue(key_spec=key_spec, **issue_kw))  # type: ignore[arg-type]
+    return only(run(bound(cert, Target.ALB, ssl_policy=policy)), RULE)
+
+
+def test_cnsa2_interop1_takes_any_rsa_or_p384_and_warns_for_p256() -> None:
+    [finding] = _on(CNSA2_INTEROP1, "EC_prime256v1")
+    assert finding.severity == Severity.WARNING and finding.details["confirmed"] is True
+    assert "P-384" in finding.message
+    for key in ("EC_secp384r1", "RSA_2048", "RSA_4096"):
+        assert _on(CNSA2_INTEROP1, key) == [], key
+
+
+def test_cnsa2_interop2_warns_for_p256_and_p521_under_tls13_only() -> None:
+    for key in ("EC_prime256v1", "EC_secp521r1"):
+        [finding] = _on(CNSA2_INTEROP2, key)
+        assert "TLS 1.3" in finding.message and "TLS 1.2 clients can still connect" in (
+            finding.message
+        )
+    assert _on(CNSA2_INTEROP2, "RSA_2048") == []
+
+
+def test_interop_and_pq_policies_are_not_flagged() -> None:
+    for policy in (
+        "ELBSecurityPolicy-TLS13-1-2-RFC9151-INTEROP1-FIPS-2023-07",
+        "ELBSecurityPolicy-TLS13-1-2-RFC9151-INTEROP4-FIPS-2023-07",
+        "ELBSecurityPolicy-TLS13-1-2-CNSA2-INTEROP3-FIPS-PQ-2026-07",
+        "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+    ):
+        assert _on(policy, "EC_prime256v1") == [], policy
+        assert _on(policy, "RSA_2048") == [], policy
+
+
+def test_strict_rfc9151_needs_p384_or_rsa_3072_4096_and_a_sha384_signature() -> None:
+    [key] = _on(RFC9151, "RSA_2048")
+    assert key.details["confirmed"] is False and "(unconfirmed)" in key.message
+    assert _on(RFC9151, "EC_secp384r1", signing_hash=hashes.SHA384()) == []
+    assert _on(RFC9151, "RSA_3072", signing_hash=hashes.SHA384()) == []
+    [signature] = _on(RFC9151, "EC_secp384r1")  # signed with sha256
+    assert "signed with sha256" in signature.message and "sha384" in signature.message
+    assert signature.severity == Severity.WARNING
 
 
 def test_tls13_suites_serve_either_key_and_anonymous_suites_serve_none() -> None:

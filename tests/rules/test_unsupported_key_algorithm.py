@@ -1,11 +1,15 @@
 """unsupported_key_algorithm: failing and passing cases, and the 2020 incident."""
 
 import datetime as dt
+import tomllib
 from datetime import date
 
 from fixtures.pki import NOW, issue
+from linter import compat
+from linter.engine import RuleContext, Settings
 from linter.keys import key_info_from_acm_name, key_info_from_tls_private_key
-from linter.model import Delivery, KeySource, Severity, Target
+from linter.model import Delivery, Finding, KeySource, Model, Severity, Target
+from linter.rules import unsupported_key_algorithm
 from tests.modelkit import bound, certificate, only, run
 
 RULE = "unsupported_key_algorithm"
@@ -90,10 +94,48 @@ def test_classic_lb_acm_ec_rejected_iam_ec_accepted() -> None:
 
 
 def test_unconfirmed_is_a_warning_not_an_error() -> None:
+    # edge-optimized API Gateway: its guide still says 2048 bits, CloudFront now takes 4096
     cert = certificate(issue(key_spec="RSA_3072"), Delivery.ACM_IMPORT)
-    findings = only(run(bound(cert, Target.CLB)), RULE)
+    findings = only(run(bound(cert, Target.APIGATEWAY_EDGE)), RULE)
     assert [f.severity for f in findings] == [Severity.WARNING]
     assert findings[0].details["confirmed"] is False
+
+
+# A fact the data does not confirm (none of today's is): its refusals are warnings.
+UNCONFIRMED_DATA = """
+[meta]
+checked = "2026-12-02"
+[source.s]
+title = "t"
+url = "https://example.com/"
+[[fact]]
+target = "iam"
+source = "any"
+since = "2010-10-14"
+accepted = ["RSA_2048", "RSA_4096"]
+sources = ["s"]
+fix = "Use an RSA 2048 key."
+[[fact]]
+target = "apigateway-regional"
+source = "acm-imported"
+since = "2017-11-02"
+accepted = ["RSA_2048"]
+sources = ["s"]
+fix = "Use an RSA 2048 key."
+[[fact]]
+target = "apigateway-regional"
+source = "iam"
+since = "2017-11-02"
+confirmed = false
+accepted = []
+sources = ["s"]
+fix = "Import it into ACM."
+"""
+
+
+def _run_with(data_text: str, model: Model) -> list[Finding]:
+    data = compat._parse(tomllib.loads(data_text))
+    return list(unsupported_key_algorithm.check(RuleContext(model, Settings(), data)))
 
 
 def test_acm_arn_of_unknown_origin_considers_imported_and_issued() -> None:
@@ -154,17 +196,39 @@ def test_unknown_origin_with_partial_data_is_not_judged_as_one_source() -> None:
 
 def test_unconfirmed_refusal_says_probably() -> None:
     cert = certificate(issue(key_spec="RSA_2048"), Delivery.IAM)
-    findings = only(run(bound(cert, Target.APIGATEWAY_REGIONAL)), RULE)
+    findings = _run_with(UNCONFIRMED_DATA, bound(cert, Target.APIGATEWAY_REGIONAL))
     assert [f.severity for f in findings] == [Severity.WARNING]
     assert "probably cannot use (unconfirmed)" in findings[0].message
+
+
+def test_iam_certificate_on_api_gateway_is_a_confirmed_refusal() -> None:
+    # CreateDomainName: "AWS Certificate Manager is the only supported source"
+    cert = certificate(issue(key_spec="RSA_2048"), Delivery.IAM)
+    for target in (Target.APIGATEWAY_REGIONAL, Target.APIGATEWAY_EDGE):
+        findings = only(run(bound(cert, target)), RULE)
+        assert [f.severity for f in findings] == [Severity.ERROR], target
+        assert "cannot use" in findings[0].message and "probably" not in findings[0].message
 
 
 def test_all_refusing_but_one_unconfirmed_stays_a_warning_without_one_sources_list() -> None:
     rsa4096 = key_info_from_acm_name("RSA_4096", KeySource.CONFIG_MAPPING)
     cert = certificate(None, Delivery.EXTERNAL, key=rsa4096, address="elsewhere")
-    findings = only(run(bound(cert, Target.APIGATEWAY_REGIONAL)), RULE)
+    findings = _run_with(UNCONFIRMED_DATA, bound(cert, Target.APIGATEWAY_REGIONAL))
     assert [f.severity for f in findings] == [Severity.WARNING]
     assert "it accepts" not in findings[0].message
+    # with today's data both refusals are confirmed: an error
+    today = only(run(bound(cert, Target.APIGATEWAY_REGIONAL)), RULE)
+    assert [f.severity for f in today] == [Severity.ERROR]
+
+
+def test_alb_takes_an_acm_rsa_1024_certificate_and_weak_key_still_warns() -> None:
+    # ACM import prerequisites: "Application Load Balancer supports all of the algorithms
+    # available from ACM", RSA_1024 among them.
+    cert = certificate(issue(key_spec="RSA_1024"), Delivery.ACM_IMPORT)
+    findings = run(bound(cert, Target.ALB, protocol="HTTPS"))
+    assert only(findings, RULE) == []
+    [weak] = only(findings, "weak_key")
+    assert weak.severity == Severity.WARNING
 
 
 def test_no_data_notice_names_only_the_sources_without_data() -> None:
