@@ -229,12 +229,20 @@ def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
     return str(node.value)
 
 
+_FUNCTION_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:::[A-Za-z][A-Za-z0-9]*)*")
+
+
 def _construct_tagged(loader: _Loader, name: str, node: yaml.Node) -> LocDict:
     """`!Name value` -> `{"Fn::Name": value}` (`!Ref`, `!Condition` keep their names), for
     every `!` tag, as cfn-lint's loader reads them (decode/cfn_yaml.py `multi_constructor`):
     the rule functions (`!Contains`, `!EachMemberEquals`, `!EachMemberIn`, `!RefAll`,
     `!ValueOf`, `!ValueOfAll`) and any function added later need no list kept here. A function
     certfit does not know evaluates to unknown, never to a guess."""
+    if not _FUNCTION_NAME.fullmatch(name):
+        # a tag may carry %-escaped bytes (newlines...): never let them into a message
+        raise yaml.constructor.ConstructorError(
+            None, None, "a YAML tag that is not a CloudFormation function name", node.start_mark
+        )
     key = name if name in ("Ref", "Condition") else f"Fn::{name}"
     if isinstance(node, yaml.ScalarNode):
         value: Any = loader.construct_scalar(node)

@@ -185,3 +185,11 @@ def test_a_template_with_rule_functions_is_read_and_an_unknown_function_is_unkno
     assert binding.endpoint.protocol == "HTTPS"
     assert binding.certificate is None
     assert "Fn::ValueOf" in binding.unresolved_reason
+
+
+@pytest.mark.parametrize("tag", ["!foo%0A::error::x", "!a%20b", "!x/y", "!Fn::"])
+def test_a_tag_that_is_no_function_name_is_a_syntax_error_that_does_not_echo_it(tag: str) -> None:
+    with pytest.raises(TemplateSyntaxError) as info:
+        load_yaml(f"Resources:\n  A: {tag} value\n")
+    assert info.value.line == 2
+    assert "error::x" not in str(info.value) and "\n" not in str(info.value)
