@@ -9,7 +9,15 @@ it known. Shared by every front end so that Terraform, CloudFormation and the CD
 from __future__ import annotations
 
 from linter.keys import key_info_from_acm_name
-from linter.model import Certificate, Delivery, KeySource, Location, MaterialProblem, Pem
+from linter.model import (
+    Certificate,
+    Delivery,
+    KeySource,
+    LiveLookup,
+    Location,
+    MaterialProblem,
+    Pem,
+)
 from linter.options import CertificateMapping, LoadOptions
 from linter.safe_files import UnsafePath
 
@@ -60,6 +68,7 @@ def certificate_from_arn(arn: str, location: Location, options: LoadOptions | No
         location=location,
         arn=arn,
         region=region_from_arn(arn),
+        lookup=LiveLookup("arn", arn, region_from_arn(arn)),
     )
     if mapping is None:
         cert.unknown_reason = (

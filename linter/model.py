@@ -8,6 +8,7 @@ never decide whether something is wrong; the engine and the rules do.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -61,6 +62,8 @@ class KeySource(str, Enum):
     KEY_TYPES_FILTER = "key_types_filter"
     CONFIG_MAPPING = "config_mapping"
     LIVE_LOOKUP = "live_lookup"
+    AWS_ACM = "aws:acm"  # ACM DescribeCertificate, with --aws
+    AWS_IAM = "aws:iam"  # the body IAM GetServerCertificate returned, with --aws
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,34 @@ class Pem:
 
 
 @dataclass(frozen=True)
+class LiveLookup:
+    """How AWS could tell what the code only names, asked only with `--aws`.
+
+    `kind` is one of:
+    - "arn": an ACM or IAM certificate ARN (IAM also by name: `name` is then the name);
+    - "acm-search": a `data "aws_acm_certificate"` lookup (`name` is the domain, `filters`
+      holds statuses, types, key_types and most_recent as the provider passes them);
+    - "iam-name": a `data "aws_iam_server_certificate"` lookup by name or prefix;
+    - "ssm": an SSM parameter whose value is the certificate ARN (never decrypted);
+    - "export": a CloudFormation export whose value is the certificate ARN.
+    """
+
+    kind: str
+    name: str
+    region: str | None = None
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def describe(self) -> str:
+        return {
+            "arn": f"certificate {self.name}",
+            "acm-search": f"the ACM certificate for {self.name}",
+            "iam-name": f"the IAM server certificate {self.name}",
+            "ssm": f"SSM parameter {self.name}",
+            "export": f"CloudFormation export {self.name}",
+        }.get(self.kind, self.name)
+
+
+@dataclass(frozen=True)
 class MaterialProblem:
     """A problem a front end met while getting material: a missing file, a path outside the
     root, a link out of it. Reported by `invalid_certificate_material`."""
@@ -158,6 +189,10 @@ class Certificate:
     region: str | None = None
     related: list[Location] = field(default_factory=list)
     callers: tuple[Location, ...] = ()
+    lookup: LiveLookup | None = None  # how --aws can learn the key
+    not_after: datetime | None = None  # when known without material (ACM DescribeCertificate)
+    renews: bool = False  # ACM renews what it issued; nothing renews an import or IAM
+    learnt_from_aws: str | None = None  # "aws:acm" / "aws:iam" once --aws answered
 
     @property
     def has_material(self) -> bool:
@@ -196,6 +231,7 @@ class Binding:
     role: str = "default"  # or "additional" (SNI)
     unresolved_reason: str | None = None
     callers: tuple[Location, ...] = ()
+    lookup: LiveLookup | None = None  # where --aws can find the ARN (SSM, an export)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,32 @@ class Imported(Unknown):
     export: str = ""
 
 
+@dataclass(frozen=True)
+class SsmValue(Unknown):
+    """A value CloudFormation reads from an SSM parameter at deploy time (an
+    `AWS::SSM::Parameter::Value<...>` parameter, or a `{{resolve:ssm:...}}` reference):
+    unknown here, read with `--aws`."""
+
+    parameter: str = ""
+
+
+_SSM_REFERENCE = re.compile(r"^\{\{resolve:ssm:(?P<name>[^:}]+)(?::\d+)?\}\}$")
+
+
+def ssm_reference(value: object) -> SsmValue | None:
+    """`{{resolve:ssm:name}}` (or `name:version`) as a whole string, else None. Secure
+    references (`ssm-secure`) are never read."""
+    if isinstance(value, str):
+        m = _SSM_REFERENCE.match(value.strip())
+        if m:
+            return SsmValue(
+                f"{{{{resolve:ssm:{m['name']}}}}} is read from SSM at deploy time; pass "
+                "--aws to read it, or map the certificate ARN in .certfit.hcl",
+                parameter=m["name"],
+            )
+    return None
+
+
 CROSS_REGION_READER = "Custom::CrossRegionExportReader"
 CROSS_REGION_WRITER = "Custom::CrossRegionExportWriter"
 
@@ -101,9 +127,11 @@ class Scope:
         if name in self.parameter_values:
             raw: Any = self.parameter_values[name]
         elif _SSM_TYPE.match(ptype):
-            return Unknown(
+            default = decl.get("Default")
+            return SsmValue(
                 f"parameter {name} is read from SSM at deploy time; "
-                f"pass --parameter {name}=VALUE to check it"
+                f"pass --parameter {name}=VALUE (or --aws) to check it",
+                parameter=default if isinstance(default, str) else "",
             )
         elif "Default" in decl:
             raw = decl["Default"]

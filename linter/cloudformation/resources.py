@@ -18,7 +18,9 @@ from linter.cloudformation.intrinsics import (
     Imported,
     ResourceRef,
     Scope,
+    SsmValue,
     Unknown,
+    ssm_reference,
 )
 from linter.cloudformation.parse import where
 from linter.keys import key_info_from_acm_name
@@ -30,6 +32,7 @@ from linter.model import (
     Endpoint,
     InputError,
     KeySource,
+    LiveLookup,
     Location,
     Model,
     Pem,
@@ -280,18 +283,31 @@ class _Builder:
                 return cert, None
             rtype = owner.rtype(value.logical_id) or "unknown type"
             return None, f"{what} refers to {value} ({rtype}), which is not a certificate"
+        value = ssm_reference(value) or value
         if isinstance(value, Unknown):
             return None, f"{what}: {value.reason}"
         if isinstance(value, str) and value:
             return self.arn_certificate(value, location), None
         return None, f"{what} is empty"
 
+    def live_lookup(self, value: Any) -> LiveLookup | None:
+        """Where `--aws` can find the ARN an unresolved reference names: the SSM parameter
+        or the export another stack (not read here) makes."""
+        owner, value = self.follow(value)
+        value = ssm_reference(value) or value
+        if isinstance(value, SsmValue) and value.parameter:
+            return LiveLookup("ssm", value.parameter, owner.source.region)
+        if isinstance(value, Imported) and value.export:
+            return LiveLookup("export", value.export, owner.source.region)
+        return None
+
     def bind(
         self, endpoint: Endpoint, value: Any, location: Location, what: str, role: str = "default"
     ) -> None:
         cert, reason = self.certificate_ref(value, location, what)
+        lookup = self.live_lookup(value) if cert is None else None
         self.model.bindings.append(
-            Binding(endpoint, cert, location, role=role, unresolved_reason=reason)
+            Binding(endpoint, cert, location, role=role, unresolved_reason=reason, lookup=lookup)
         )
 
     # ------------------------------------------------------------------ endpoints

@@ -17,6 +17,7 @@ from linter.model import (
     Delivery,
     Endpoint,
     KeySource,
+    LiveLookup,
     Location,
     MaterialProblem,
     Model,
@@ -180,13 +181,17 @@ class Extractor:
             )
             cert.unknown_reason = (
                 "an existing IAM server certificate looked up by name: map its ARN in "
-                ".certfit.hcl or lint a plan"
+                ".certfit.hcl, lint a plan, or run with --aws"
             )
+            name = inst.attr("name")
+            if isinstance(name, str) and name:
+                cert.lookup = LiveLookup("iam-name", name)
             return cert
         cert = Certificate(
             inst.address, Delivery.ACM_UNKNOWN, inst.location(), callers=inst.mod.callers
         )
         types = inst.attr("key_types")
+        cert.lookup = _acm_search(inst, types)
         if types is None:
             cert.key = key_info_from_acm_name("RSA_2048", KeySource.ACM_DEFAULT)
         elif isinstance(types, list) and len(types) == 1 and isinstance(types[0], str):
@@ -299,8 +304,9 @@ class Extractor:
     ) -> None:
         loc = inst.location(attr)
         cert, reason = self.cert_for(value, loc)
+        lookup = _ssm_lookup(value) if cert is None else None
         self.model.bindings.append(
-            Binding(endpoint, cert, loc, role, reason, callers=inst.mod.callers)
+            Binding(endpoint, cert, loc, role, reason, callers=inst.mod.callers, lookup=lookup)
         )
 
     # -- endpoints --------------------------------------------------------------------------
@@ -615,6 +621,47 @@ def _dynamic(inst: ResourceInstance, blk: Block, type_: str) -> list[tuple[Block
             each = names.get("each", {})
             out.append((content, inst.scope({iterator: each})))
     return out
+
+
+def _acm_search(inst: ResourceInstance, key_types: Any) -> LiveLookup | None:
+    """What `--aws` asks ListCertificates for a `data "aws_acm_certificate"` (the provider's
+    own filters), or None when the domain is not known."""
+    domain = inst.attr("domain")
+    if not isinstance(domain, str) or not domain:
+        return None
+    filters: list[tuple[str, tuple[str, ...]]] = []
+    for name, value in (
+        ("statuses", inst.attr("statuses")),
+        ("types", inst.attr("types")),
+        ("key_types", key_types),
+    ):
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            filters.append((name, tuple(value)))
+        elif value is not None:
+            return None  # a filter that is not known: the search would not be the provider's
+    most_recent = inst.attr("most_recent")
+    if isinstance(most_recent, bool):
+        filters.append(("most_recent", ("true" if most_recent else "false",)))
+    return LiveLookup("acm-search", domain, inst.region, tuple(filters))
+
+
+def _ssm_lookup(value: Any) -> LiveLookup | None:
+    """`certificate_arn = data.aws_ssm_parameter.x.value`: where `--aws` finds the ARN."""
+    if not isinstance(value, Computed) or not isinstance(value.owner, ResourceInstance):
+        return None
+    owner = value.owner
+    if (
+        owner.mode != "data"
+        or owner.type != "aws_ssm_parameter"
+        or value.attr
+        not in (
+            "value",
+            "insecure_value",
+        )
+    ):
+        return None
+    name = owner.attr("name")
+    return LiveLookup("ssm", name, owner.region) if isinstance(name, str) and name else None
 
 
 def target_from_arn(arn: str) -> Target | None:
