@@ -5,14 +5,14 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.certfit-installed
 NODE_STAMP := node_modules/.certfit-installed
 
-.PHONY: demo test lint bench venv clean
+.PHONY: demo demo-aws test lint bench venv clean
 
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev,cdk]'
+	$(PY) -m pip install -q -e '.[dev,cdk,aws]'
 	touch $(STAMP)
 
 # The pinned npm aws-cdk CLI, for the tests that run the real `cdk synth`.
@@ -23,6 +23,11 @@ $(NODE_STAMP): package.json package-lock.json
 demo: $(STAMP)
 	$(PY) -m fixtures.generate
 	$(VENV)/bin/certfit fixtures/demo || test $$? -eq 2
+
+# The demo with --aws, against moto's AWS emulator on 127.0.0.1 (no account needed).
+demo-aws: $(STAMP)
+	$(PY) -m fixtures.generate
+	$(PY) -m fixtures.demo_aws
 
 test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest

@@ -38,6 +38,8 @@ examples:
   certfit --as-of 2020-04-13               judge as AWS stood on that date
   certfit -f sarif > certfit.sarif         for GitHub code scanning
   certfit inspect cert.pem                 what AWS would say about one certificate
+  certfit --aws                            also ask AWS (read-only) about ARNs the code names
+  certfit audit --region eu-west-1         judge what is already deployed
 
 exit status: 0 no issues, 1 an input error, 2 issues found, 3 both (--force: always 0).
 Notices (e.g. unresolved_certificate) do not fail unless --minimum-failure-severity=notice
@@ -70,14 +72,21 @@ def _as_of(text: str) -> date:
         raise argparse.ArgumentTypeError(f"expected a date like 2020-04-13, got {text!r}") from None
 
 
-def _days(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number of days, got {text!r}")
-    return value
+def _whole_number(unit: str) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = -1
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"expected a whole number of {unit}, got {text!r}")
+        return value
+
+    return parse
+
+
+_days = _whole_number("days")
+_seconds = _whole_number("seconds")
 
 
 def _severity(text: str) -> str:
@@ -141,6 +150,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-cache", action="store_true", help="do not use the parse cache")
     p.add_argument(
+        "--aws",
+        action="store_true",
+        help="ask AWS (read-only, standard credentials) about certificates the code only names",
+    )
+    p.add_argument(
+        "--aws-cache-ttl",
+        type=_seconds,
+        metavar="SECONDS",
+        help="how long --aws answers stay in the cache directory (default 300; 0: not cached)",
+    )
+    p.add_argument(
         "--minimum-failure-severity",
         type=_severity,
         metavar="{error,warning,notice}",
@@ -186,6 +206,14 @@ def _inspect(argv: Sequence[str]) -> int:
     inspect_cmd.configure_parser(parser)
     args = parser.parse_args(list(argv))
     return int(inspect_cmd.run(args))
+
+
+def _audit(argv: Sequence[str]) -> int:
+    from linter import audit_cmd
+
+    parser = _Parser(prog="certfit audit")
+    audit_cmd.configure_parser(parser, FORMATS)
+    return audit_cmd.run(parser.parse_args(list(argv)))
 
 
 def cache_dir(environ: dict[str, str] | os._Environ[str]) -> Path:
@@ -276,6 +304,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "inspect":
         return _inspect(argv[1:])
+    if argv and argv[0] == "audit":
+        return _audit(argv[1:])
     args = build_parser().parse_args(argv)
     if args.version:
         print(f"certfit {__version__}")
@@ -384,6 +414,8 @@ def build_request(
         if args.expiry_days is not None
         else (config.expiry_days if config.expiry_days is not None else 30),
         fail_on_unresolved=args.fail_on_unresolved or bool(config.fail_on_unresolved),
+        aws=args.aws or bool(config.aws),
+        aws_cache_ttl=args.aws_cache_ttl,
     )
 
 

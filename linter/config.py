@@ -9,6 +9,7 @@
       minimum_failure_severity = "warning"
       fail_on_unresolved = false
       force            = false
+      aws              = false          # --aws: ask AWS (read-only) what the code only names
       varfile          = ["prod.tfvars"]
       variables        = ["env=prod"]
       disabled_by_default = false
@@ -77,6 +78,7 @@ class Config:
     minimum_failure_severity: Severity | None = None
     fail_on_unresolved: bool | None = None
     force: bool | None = None
+    aws: bool | None = None
     var_files: list[Path] = field(default_factory=list)  # absolute
     variables: dict[str, str] = field(default_factory=dict)
     disabled_by_default: bool = False
@@ -302,7 +304,7 @@ def _config_block(block: Any, r: _Reader) -> None:
                 r.error("invalid config value", f"format must be one of {', '.join(FORMATS)}", view)
         elif name == "minimum_failure_severity":
             c.minimum_failure_severity = r.severity(value, view, name)
-        elif name in ("fail_on_unresolved", "force", "disabled_by_default"):
+        elif name in ("fail_on_unresolved", "force", "disabled_by_default", "aws"):
             flag = r.boolean(value, view, name)
             if flag is not None:
                 setattr(c, name, flag)

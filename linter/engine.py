@@ -6,7 +6,7 @@ rules share one Inspection and never parse PEM themselves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 
 from linter import compat, material
@@ -16,6 +16,7 @@ from linter.model import (
     Endpoint,
     Finding,
     KeyInfo,
+    KeySource,
     Location,
     Model,
     Severity,
@@ -85,6 +86,8 @@ class RuleContext:
         """The key as the material shows it, else as the configuration states it."""
         insp = self.inspection(cert)
         if insp is not None and insp.key is not None:
+            if cert.learnt_from_aws == KeySource.AWS_IAM.value:  # the body IAM gave --aws
+                return replace(insp.key, learnt_from=KeySource.AWS_IAM)
             return insp.key
         return cert.key
 

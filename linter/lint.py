@@ -39,6 +39,8 @@ class LintRequest:
     as_of: date | None = None
     expiry_days: int = 30
     fail_on_unresolved: bool = False
+    aws: bool = False  # --aws: resolve what the code only names, read-only
+    aws_cache_ttl: int | None = None  # seconds; None: the default
 
 
 @dataclass
@@ -311,6 +313,10 @@ def judge(models: list[Model], request: LintRequest) -> tuple[list[Finding], Mod
 
 def lint(request: LintRequest, progress: Progress | None = None) -> Report:
     models = load_models(request, progress)
+    if request.aws:
+        if progress is not None:
+            progress("asking AWS")
+        models[0].errors.extend(resolve_live(models, request))
     if progress is not None:
         progress("checking")
     findings, model = judge(models, request)
@@ -321,6 +327,26 @@ def lint(request: LintRequest, progress: Progress | None = None) -> Report:
         as_of=request.as_of,
         root=str(request.options.root),
     )
+
+
+def resolve_live(models: list[Model], request: LintRequest) -> list[InputError]:
+    """`--aws`: fill in from AWS what the front ends could only name. boto3 is imported only
+    here, so a run without --aws never loads it or touches the network."""
+    try:
+        from linter.aws import AwsUnavailable
+        from linter.aws.clients import Clients
+        from linter.aws.lookups import DEFAULT_CACHE_TTL, Aws
+        from linter.aws.resolve import resolve_models
+
+        aws = Aws(
+            Clients(),
+            request.options.cache_dir,
+            DEFAULT_CACHE_TTL if request.aws_cache_ttl is None else request.aws_cache_ttl,
+        )
+    except AwsUnavailable as exc:
+        return [InputError("--aws is unavailable", str(exc), Location("--aws"))]
+    resolve_models(models, aws, request.options)
+    return []
 
 
 def exit_code(report: Report, minimum: Severity, force: bool = False) -> int:

@@ -23,16 +23,20 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     window = timedelta(days=ctx.settings.expiry_days)
     for cert in ctx.certificates():
         insp = ctx.inspection(cert)
-        if insp is None or insp.not_after is None:
+        not_after = insp.not_after if insp is not None else None
+        if not_after is None and not cert.renews:
+            not_after = cert.not_after  # what ACM said, with --aws
+        if not_after is None:
             continue
-        left = insp.not_after - now
-        if left < timedelta(0) or left > window:
-            continue  # already expired: invalid_certificate_material says so
+        left = not_after - now
+        if left > window or (left < timedelta(0) and insp is not None):
+            continue  # expired material: invalid_certificate_material says so
+        verb = "expired" if left < timedelta(0) else "expires"
         yield Finding(
             rule=NAME,
             severity=SEVERITY,
             message=(
-                f"{cert.address} expires on {insp.not_after:%Y-%m-%d} ({left.days} days after "
+                f"{cert.address} {verb} on {not_after:%Y-%m-%d} ({left.days} days after "
                 f"{ctx.as_of.isoformat()}); neither ACM (for imported certificates) nor IAM "
                 "renews it. Fix: renew and re-import it, or request an ACM certificate that "
                 "renews itself."
@@ -42,7 +46,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             callers=cert.callers,
             details={
                 "certificate": cert.address,
-                "not_after": insp.not_after.isoformat(),
+                "not_after": not_after.isoformat(),
                 "days_left": left.days,
                 "expiry_days": ctx.settings.expiry_days,
                 "as_of": ctx.as_of.isoformat(),

@@ -153,6 +153,8 @@ def _finding(
     # Unconfirmed facts lean towards a warning (aws-facts.md).
     severity = Severity.ERROR if v.status == Status.REJECTED and v.confirmed else Severity.WARNING
     details = {**verdict_details(v), **key_details(key), "certificate": cert.address}
+    if cert.arn:
+        details["arn"] = cert.arn
     if binding is not None:
         details["endpoint"] = binding.endpoint.address
         details["role"] = binding.role
