@@ -76,6 +76,7 @@ class CertFitChecks:
         expiry_days: int | None = None,
         fail_on_unresolved: bool = False,
         fail_at: Severity | str | None = None,
+        aws: bool = False,
         report_file: str | None = "certfit-report.json",
     ) -> None:
         self.report_file = report_file
@@ -88,6 +89,7 @@ class CertFitChecks:
             expiry_days=expiry_days,
             fail_on_unresolved=fail_on_unresolved,
             fail_at=fail_at,
+            aws=aws,
         )
         self._seen: set[str] = set()  # jsii refs of resources whose stack is registered
         self._stacks: set[str] = set()  # jsii refs of registered stacks

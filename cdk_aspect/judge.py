@@ -38,6 +38,8 @@ class Judge:
     fail_at: the lowest severity reported as an error annotation, which fails `cdk synth`
         (default: the config's minimum_failure_severity when it sets one, else "error": the
         CDK's habit, where warnings fail only under --strict).
+    aws: ask AWS, read-only, about certificates the app only names by ARN, SSM parameter or
+        export (as `certfit --aws`; needs `pip install 'certfit[aws]'`).
     """
 
     def __init__(
@@ -51,8 +53,12 @@ class Judge:
         expiry_days: int | None = None,
         fail_on_unresolved: bool = False,
         fail_at: Severity | str | None = None,
+        aws: bool = False,
     ) -> None:
         from linter.engine import Settings
+
+        self.aws = aws
+        self._live: object | None = None
 
         self.root = Path(root or os.getcwd())
         self.min_severity = _severity(min_severity)
@@ -91,6 +97,7 @@ class Judge:
         self.settings.disabled_rules = cfg.disabled_rules(RULE_NAMES)
         self.settings.severity_overrides = cfg.severity_overrides()
         self.fail_on_unresolved = self.fail_on_unresolved or bool(cfg.fail_on_unresolved)
+        self.aws = self.aws or bool(cfg.aws)
         if self.fail_at is None and cfg.minimum_failure_severity is not None:
             self.fail_at = cfg.minimum_failure_severity
         self.config_errors.extend(cfg.errors)
@@ -100,6 +107,8 @@ class Judge:
         from linter import ignores
         from linter.engine import evaluate
 
+        if self.aws:
+            self._resolve_live(model)
         # Suppressions recorded in this stack's metadata go through the CLI's own code (an
         # unused one is reported, as `certfit cdk.out/` does); the config's apply app-wide.
         found = ignores.apply(evaluate(model, self.settings), model, reader or self.options.reader)
@@ -113,6 +122,26 @@ class Judge:
                 continue
             kept.append(finding)
         return kept
+
+    def _resolve_live(self, model: Model) -> None:
+        """aws=True: what AWS knows, asked once per ARN for the whole app."""
+        from linter.aws import AwsUnavailable
+        from linter.aws.resolve import resolve_models
+
+        if self._live is None:
+            try:
+                from linter.aws.clients import Clients
+                from linter.aws.lookups import Aws
+
+                self._live = Aws(Clients(), self.options.cache_dir)
+            except AwsUnavailable as exc:
+                self.aws = False
+                self.config_errors.append(InputError("aws=True is unavailable", str(exc)))
+                return
+        from linter.aws.lookups import Aws
+
+        assert isinstance(self._live, Aws)
+        resolve_models([model], self._live, self.options)
 
     def fails(self, finding: Finding) -> bool:
         """Whether the finding is reported as an error annotation (failing `cdk synth`)."""

@@ -59,6 +59,7 @@ class CertFitValidation:
         expiry_days: int | None = None,
         fail_on_unresolved: bool = False,
         fail_at: Severity | str | None = None,
+        aws: bool = False,
     ) -> None:
         self.judge = Judge(
             as_of=as_of,
@@ -69,6 +70,7 @@ class CertFitValidation:
             expiry_days=expiry_days,
             fail_on_unresolved=fail_on_unresolved,
             fail_at=fail_at,
+            aws=aws,
         )
         self.findings: list[Finding] = []
 
