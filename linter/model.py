@@ -144,7 +144,8 @@ class LiveLookup:
       holds statuses, types, key_types and most_recent as the provider passes them);
     - "iam-name": a `data "aws_iam_server_certificate"` lookup by name or prefix;
     - "ssm": an SSM parameter whose value is the certificate ARN (never decrypted);
-    - "export": a CloudFormation export whose value is the certificate ARN.
+    - "export": a CloudFormation export whose value is the certificate ARN;
+    - "load-balancer": a literal load balancer ARN whose type DescribeLoadBalancers tells.
     """
 
     kind: str
@@ -159,6 +160,7 @@ class LiveLookup:
             "iam-name": f"the IAM server certificate {self.name}",
             "ssm": f"SSM parameter {self.name}",
             "export": f"CloudFormation export {self.name}",
+            "load-balancer": f"load balancer {self.name}",
         }.get(self.kind, self.name)
 
 
@@ -217,6 +219,7 @@ class Endpoint:
     target_reason: str = ""
     region: str | None = None
     callers: tuple[Location, ...] = ()
+    lookup: LiveLookup | None = None  # a literal load balancer ARN --aws can describe
 
 
 @dataclass(eq=False)

@@ -21,12 +21,14 @@ from linter.model import (
     Binding,
     Certificate,
     Delivery,
+    Endpoint,
     InputError,
     KeySource,
     Location,
     Model,
     Pem,
     Severity,
+    Target,
 )
 from linter.options import LoadOptions
 
@@ -43,6 +45,8 @@ def resolve_models(models: Iterable[Model], aws: Aws, options: LoadOptions) -> N
     """Resolve every lookup in `models` in place: bindings first (they may name new
     certificates), then certificates."""
     models = list(models)
+    endpoints = [e for model in models for e in model.endpoints if e.lookup is not None]
+    _parallel(lambda e: _resolve_endpoint(e, aws), endpoints)
     binding_jobs = [
         (model, b)
         for model in models
@@ -87,6 +91,23 @@ def _wants(cert: Certificate) -> bool:
         KeySource.ACM_DEFAULT,
         KeySource.KEY_TYPES_FILTER,
     )
+
+
+_ELBV2_TARGETS = {"application": Target.ALB, "network": Target.NLB}
+
+
+def _resolve_endpoint(endpoint: Endpoint, aws: Aws) -> None:
+    """A literal load balancer ARN: its type as DescribeLoadBalancers says, not as the ARN's
+    text suggests."""
+    assert endpoint.lookup is not None
+    try:
+        kind = aws.load_balancer_type(endpoint.lookup.name)
+    except LookupFailed as exc:
+        endpoint.target_reason = f"{endpoint.target_reason} (--aws could not confirm it: {exc})"
+        return
+    if kind in _ELBV2_TARGETS:
+        endpoint.target = _ELBV2_TARGETS[kind]
+        endpoint.target_reason = f"DescribeLoadBalancers Type {kind}"
 
 
 def _resolve_binding(model: Model, binding: Binding, aws: Aws, options: LoadOptions) -> None:

@@ -352,6 +352,8 @@ class _Builder:
             certificate_required=protocol in ("HTTPS", "TLS"),
             region=self.source.region,
         )
+        if isinstance(lb, str) and lb.startswith("arn:"):
+            ep.lookup = LiveLookup("load-balancer", lb, self.source.region)
         self.listeners[lid] = ep
         self.bind_list(ep, lid, "Certificates", certificates, "default")
 

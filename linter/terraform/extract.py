@@ -339,6 +339,9 @@ class Extractor:
             certificate_required=proto_s in ("HTTPS", "TLS"),
             target_reason=reason,
         )
+        lb = inst.attr("load_balancer_arn")
+        if isinstance(lb, str) and lb.startswith("arn:"):
+            ep.lookup = LiveLookup("load-balancer", lb, inst.region)
         self._endpoints[id(inst)] = [ep]
         if cert_attr is not None:
             value = inst.attr("certificate_arn")

@@ -244,3 +244,33 @@ def test_demo_aws_resolves_the_demos_unresolved_arn(
     ]
     assert [i["rule"]["name"] for i in checkout] == ["certificate_expiring"]
     assert checkout[0]["details"]["days_left"] in (9, 10)
+
+
+def test_a_literal_load_balancer_arn_is_described_not_guessed_from_its_text(
+    project: Path, boto, rsa4096: Issued
+) -> None:
+    """moto writes `app/` into every load balancer ARN, even a network one's: exactly the case
+    where the ARN's text would mislead, and DescribeLoadBalancers tells the truth."""
+    arn = import_acm(boto, rsa4096)
+    ec2 = boto("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    lb = boto("elbv2").create_load_balancer(Name="edge", Type="network", Subnets=[subnet])
+    lb_arn = lb["LoadBalancers"][0]["LoadBalancerArn"]
+    assert "/app/" in lb_arn  # the emulator's quirk this test relies on
+    write(
+        project,
+        "main.tf",
+        f"""\
+resource "aws_lb_listener" "tls" {{
+  load_balancer_arn = "{lb_arn}"
+  protocol          = "TLS"
+  port              = 443
+  certificate_arn   = "{arn}"
+}}
+""",
+    )
+    code, report = run(project, "--aws", "--aws-cache-ttl", "0")
+    assert code == 2
+    [err] = issues(report, "unsupported_key_algorithm")
+    assert err["details"]["target"] == "nlb"
