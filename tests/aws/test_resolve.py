@@ -40,7 +40,8 @@ def listener(ref: str) -> str:
     )
 
 
-def run(root: Path, *args: str, cache: Path | None = None) -> tuple[int, dict]:
+def run(root: Path, *args: str, cache: Path | None = None, target: str = ".") -> tuple[int, dict]:
+    """certfit -f json ARGS TARGET in `root`, in this process (the console script's path)."""
     from linter.cli import main
 
     out = io.StringIO()
@@ -48,7 +49,7 @@ def run(root: Path, *args: str, cache: Path | None = None) -> tuple[int, dict]:
         m.chdir(root)
         m.setenv("CERTFIT_CACHE_DIR", str(cache or root.parent / "cache"))
         with contextlib.redirect_stdout(out):
-            code = main(["-f", "json", *args, "."])
+            code = main(["-f", "json", *args, target])
     return code, json.loads(out.getvalue())
 
 
@@ -142,15 +143,7 @@ Resources:
         - CertificateArn: '{{resolve:ssm:/certs/nlb}}'
 """,
     )
-    from linter.cli import main
-
-    out = io.StringIO()
-    with pytest.MonkeyPatch.context() as m:
-        m.chdir(project)
-        m.setenv("CERTFIT_CACHE_DIR", str(project.parent / "cache"))
-        with contextlib.redirect_stdout(out):
-            code = main(["-f", "json", "--aws", "stack.yaml"])
-    report = json.loads(out.getvalue())
+    code, report = run(project, "--aws", "--aws-cache-ttl", "0", target="stack.yaml")
     assert code == 2, report
     [err] = issues(report, "unsupported_key_algorithm")
     assert err["range"]["filename"] == "stack.yaml" and err["range"]["start"]["line"] == 13
@@ -274,3 +267,38 @@ resource "aws_lb_listener" "tls" {{
     assert code == 2
     [err] = issues(report, "unsupported_key_algorithm")
     assert err["details"]["target"] == "nlb"
+
+
+def test_an_import_of_another_stacks_export_is_followed_with_list_exports(
+    project: Path, boto, rsa4096: Issued
+) -> None:
+    arn = import_acm(boto, rsa4096)
+    exporter = {
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {"Cert": {"Value": arn, "Export": {"Name": "shared-cert-arn"}}},
+    }
+    boto("cloudformation").create_stack(StackName="certs", TemplateBody=json.dumps(exporter))
+    write(
+        project,
+        "stack.yaml",
+        """\
+Resources:
+  Nlb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Type: network
+  Tls:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref Nlb
+      Protocol: TLS
+      Port: 443
+      Certificates:
+        - CertificateArn: !ImportValue shared-cert-arn
+""",
+    )
+    code, report = run(project, "--aws", "--aws-cache-ttl", "0", target="stack.yaml")
+    assert code == 2, report
+    [err] = issues(report, "unsupported_key_algorithm")
+    assert err["range"]["start"]["line"] == 13
+    assert err["details"]["arn"] == arn
