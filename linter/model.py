@@ -235,6 +235,7 @@ class Binding:
     unresolved_reason: str | None = None
     callers: tuple[Location, ...] = ()
     lookup: LiveLookup | None = None  # where --aws can find the ARN (SSM, an export)
+    related: list[Location] = field(default_factory=list)  # e.g. the plan's own line
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,7 @@ def related_of(cert: Certificate | None, binding: Binding | None = None) -> tupl
     locs: list[Location] = []
     if binding is not None:
         locs.append(binding.endpoint.location)
+        locs.extend(binding.related)
     if cert is not None:
         locs.append(cert.location)
         for pem in (cert.certificate_pem, cert.chain_pem, cert.private_key_pem):

@@ -3,7 +3,8 @@
 A plan knows what the code alone cannot: variable values, for_each keys, module outputs. What
 is still unknown at plan time (an ARN of a certificate created in the same apply) is followed
 through the plan's `configuration` section, whose expressions list their references. Locations
-point into the plan file, at the resource's `"address"` line.
+point into the plan file, at the resource's `"address"` line, unless the configuration's `.tf`
+files are beside the plan: then at the attribute in the code (`plan_source.py`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from linter.model import (
 from linter.options import LoadOptions
 from linter.safe_files import UnsafePath
 from linter.terraform.extract import target_from_arn
+from linter.terraform.plan_source import ConfigIndex, configuration_dir
 
 _CERT_TYPES = {"aws_acm_certificate", "aws_iam_server_certificate"}
 _LISTENERS = {"aws_lb_listener", "aws_alb_listener"}
@@ -81,6 +83,9 @@ class _PlanReader:
         self._listener_eps: dict[str, Endpoint | None] = {}
         self.provider_config: dict[str, Any] = {}
         self.variables: dict[str, Any] = {}
+        # What made each binding and certificate (address, type, attribute), so that they
+        # can be reported in the .tf files beside the plan.
+        self._origins: dict[int, tuple[str, str, str | None]] = {}
 
     # -- reading ----------------------------------------------------------------------------
     def read(self) -> Model:
@@ -120,7 +125,38 @@ class _PlanReader:
         self.variables = plan.get("variables") or {}
         for r in list(self.resources.values()):
             self._resource(r)
+        config_dir = configuration_dir(self.path, Path.cwd())
+        if config_dir is not None:
+            self._map_to_source(
+                ConfigIndex(config_dir, plan.get("configuration") or {}, self.options)
+            )
         return self.model
+
+    def _map_to_source(self, source: ConfigIndex) -> None:
+        """Report at the .tf attribute that makes each binding (with its module callers), as a
+        lint of the code would; the plan's own line stays a related location."""
+        for ep in self.model.endpoints:
+            found = source.resource(ep.address.split(" ")[0])
+            if found is not None:
+                ep.location, ep.callers = found
+        for cert in self.model.certificates:
+            address, rtype, attr = self._origins.get(id(cert), (cert.address, "", None))
+            if attr is None:
+                found = source.resource(address)
+            else:
+                found = source.attribute(address, rtype, attr)
+            if found is not None:
+                cert.related.append(cert.location)
+                cert.location, cert.callers = found
+        for binding in self.model.bindings:
+            origin = self._origins.get(id(binding))
+            if origin is None:
+                continue
+            address, rtype, attr = origin
+            found = source.attribute(address, rtype, attr or "")
+            if found is not None:
+                binding.related.append(binding.location)
+                binding.location, binding.callers = found
 
     def _walk_values(self, module: dict[str, Any], prefix: str, only_data: bool = False) -> None:
         for raw in module.get("resources") or []:
@@ -349,6 +385,7 @@ class _PlanReader:
             if value not in self._certs:
                 c = certificate_from_arn(value, self.location(r.address), self.options)
                 self._certs[value] = c
+                self._origins[id(c)] = (r.address, r.type, attr)
                 self.model.certificates.append(c)
             return self._certs[value], None
         ref = self.referenced(r, attr, _CERT_TYPES | {"aws_acm_certificate_validation"})
@@ -381,7 +418,9 @@ class _PlanReader:
         if value in (None, "") and attr not in r.unknown:
             return
         cert, reason = self.cert_for(r, attr, value)
-        self.model.bindings.append(Binding(ep, cert, self.location(r.address), role, reason))
+        binding = Binding(ep, cert, self.location(r.address), role, reason)
+        self._origins[id(binding)] = (r.address, r.type, attr)
+        self.model.bindings.append(binding)
 
     def listener(self, r: _Resource) -> Endpoint | None:
         cache = self._listener_eps
