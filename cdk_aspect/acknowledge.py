@@ -21,6 +21,7 @@ from typing import Any
 import aws_cdk as cdk
 from constructs import IConstruct
 
+from cdk_aspect.collect import jsii_ref
 from linter.cloudformation.cdk_metadata import Acknowledgement, acknowledged_rule
 
 _SCOPE_ATTR = "_certfit_scope"
@@ -32,7 +33,8 @@ class _Noted:
     id: str
     rule: str
     reason: str
-    path: str | None = None  # filled on first use (a round trip)
+    path: str | None = None  # filled on first use (round trips)
+    root: str | None = None  # the app it belongs to (a process may build several)
 
 
 NOTED: list[_Noted] = []
@@ -74,16 +76,23 @@ def install() -> None:
     validations._certfit_noted = True
 
 
-def noted_for(stack_paths: list[str]) -> tuple[list[Acknowledgement], dict[str, IConstruct]]:
+def noted_for(
+    stacks: list[cdk.Stack],
+) -> tuple[list[Acknowledgement], dict[str, IConstruct]]:
     """The acknowledgements made on these stacks, below them or above them (App, Stages), and
     the construct each sits on (so that an unused one is said there)."""
     found: list[Acknowledgement] = []
     scopes: dict[str, IConstruct] = {}
+    if not NOTED or not stacks:
+        return found, scopes
+    root = jsii_ref(stacks[0].node.root)
+    stack_paths = [s.node.path for s in stacks]
     for noted in NOTED:
         if noted.path is None:
             noted.path = noted.scope.node.path
+            noted.root = jsii_ref(noted.scope.node.root)
         path = noted.path
-        if not any(
+        if noted.root != root or not any(
             path == s or path.startswith(s + "/") or path == "" or s.startswith(path + "/")
             for s in stack_paths
         ):

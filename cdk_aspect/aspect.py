@@ -131,7 +131,7 @@ class CertFitChecks:
         if not stacks:
             return
         collected = [collect_stack(stack) for stack in stacks]
-        acknowledgements, scopes = noted_for([s.node.path for s in stacks])
+        acknowledgements, scopes = noted_for(stacks)
         templates = [
             (
                 c.as_template(),
