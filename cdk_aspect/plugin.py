@@ -141,6 +141,23 @@ class CertFitValidation:
         violations.extend(
             self._violation(f) for f in silenced if _cdk_acknowledged(f, PLUGIN_NAMESPACE)
         )
+        # What could not be read (or an acknowledgement without a reason) is said, as the
+        # Aspect says it: a warning, never a silent skip.
+        for error in [*self.judge.take_config_errors(), *model.errors]:
+            loc = error.location
+            violations.append(
+                cdk.PolicyViolation(
+                    rule_name="input",
+                    description=f"{error.summary}: {error.message}",
+                    severity="warning",
+                    violating_resources=[
+                        cdk.PolicyViolatingResource(
+                            construct_path=(loc.construct_path if loc else None) or None,
+                            locations=[str(loc) if loc else "input"],
+                        )
+                    ],
+                )
+            )
         return cdk.PolicyValidationPluginReport(success=not failed, violations=violations)
 
     def _violation(self, finding: Finding) -> cdk.PolicyViolation:

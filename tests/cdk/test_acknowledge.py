@@ -152,3 +152,20 @@ def test_cdk_nag_and_certfit_in_one_app(tmp_path: Path) -> None:
     assert certfit["conclusion"] == "success"
     assert RULE not in {v["ruleName"] for v in certfit["violations"]}
     assert [v["ruleName"] for v in certfit["suppressedViolations"]] == [RULE]
+
+
+def test_plugin_says_an_acknowledgement_without_a_reason(tmp_path: Path) -> None:
+    app = _plain_app(tmp_path / "cdk.out")
+    stack = apps.nlb_stack(app)
+    _acknowledge(_listener(stack), "certfit::unsupported_key_algorithm", " ")
+    plugin = CertFitValidation(certificates=apps.MAPPINGS, config=False)
+    cdk.Validations.of(app).add_plugins(plugin)
+    # The CDK itself honours an acknowledgement whatever its reason (synth passes); certfit
+    # does not take it, and says why.
+    app.synth()
+    assert RULE in {f.rule for f in plugin.findings}
+    said = [
+        v for v in _certfit_report(tmp_path / "cdk.out")["violations"] if v["ruleName"] == "input"
+    ]
+    assert [v["severity"] for v in said] == ["warning"]
+    assert "has no reason" in said[0]["description"]
