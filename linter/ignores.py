@@ -7,8 +7,9 @@
 A line ignore applies to a finding whose location (or a module call that led to it) starts on
 the comment's line or the line below. Comments are found by text, not by a language's lexer, so
 the same grammar works in HCL, YAML and anything else with `#` or `//` comments. Suppressions
-(`Model.suppressions`: CDK `suppress(...)`, the CDK's own `Validations.of(scope).acknowledge`,
-config `suppress { }` blocks) apply by construct path (and below) or by file. An ignore or suppression that matches nothing becomes an
+(`Model.suppressions`: CDK `suppress(...)`, the CDK's own
+`Validations.of(scope).acknowledge`, config `suppress { }` blocks) apply by construct path (and
+below) or by file. An ignore or suppression that matches nothing becomes an
 `unused_ignore` notice, so stale ignores do not pile up silently.
 """
 
