@@ -27,6 +27,7 @@ from linter.cloudformation.cdk_metadata import (
     Acknowledgement,
     acknowledgements_in,
 )
+from linter.cloudformation.loader import cdk_stack_paths
 from linter.model import Finding, Location, Model, Severity, Suppression
 from linter.options import CertificateMapping, LoadOptions
 from linter.safe_files import SafeReader
@@ -116,7 +117,9 @@ class CertFitValidation:
             reader=reader, certificate_mappings=self.judge.options.certificate_mappings
         )
         model: Model = load_cdk_stacks(templates, options)
-        stack_paths = [str(s.stack_construct_path) for s in context.stack_templates]
+        # Stack paths from the manifests (displayName), not context.stack_templates: each of
+        # its fields is a jsii round trip.
+        stack_paths = cdk_stack_paths(templates, options)
         where = reader.relative(templates[0].parent / "manifest.json") if templates else ""
         for ack in _above_stacks(context.app_construct, stack_paths):
             model.suppressions.append(

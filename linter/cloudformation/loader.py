@@ -227,6 +227,17 @@ def load_cdk_stacks(templates: list[Path], options: LoadOptions) -> Model:
     return model
 
 
+def cdk_stack_paths(templates: list[Path], options: LoadOptions) -> list[str]:
+    """The construct paths of the stacks these templates belong to (the manifest's
+    displayName, e.g. `Prod/Api`), so that a plugin can look above them (Stages, the App)."""
+    paths = []
+    for template in templates:
+        artifact = _stack_artifacts(template.parent, options).get(template.name) or {}
+        name = artifact.get("displayName")
+        paths.append(name if isinstance(name, str) else template.name.split(".")[0])
+    return paths
+
+
 def _stack_artifacts(directory: Path, options: LoadOptions) -> dict[str, Mapping[str, Any]]:
     """Template file name -> its stack artifact, from the assembly's manifest.json."""
     try:

@@ -169,3 +169,18 @@ def test_plugin_says_an_acknowledgement_without_a_reason(tmp_path: Path) -> None
     ]
     assert [v["severity"] for v in said] == ["warning"]
     assert "has no reason" in said[0]["description"]
+
+
+def test_plugin_honours_an_acknowledgement_on_a_stage(tmp_path: Path) -> None:
+    """The CDK writes only the stacks' construct metadata into the assembly: the plugin reads
+    the Stage's (and the App's) from the construct tree."""
+    app = _plain_app(tmp_path / "cdk.out")
+    stage = cdk.Stage(app, "Prod")
+    apps.nlb_stack(stage)
+    _acknowledge(stage, "certfit::unsupported_key_algorithm")
+    plugin = CertFitValidation(certificates=apps.MAPPINGS, config=False)
+    cdk.Validations.of(app).add_plugins(plugin)
+    app.synth()
+    (silenced,) = plugin.suppressed
+    assert silenced.location.construct_path == "Prod/Nlb/LB/Tls/Extra1/Resource"
+    assert silenced.details["suppressed"]["construct_path"] == "Prod"
