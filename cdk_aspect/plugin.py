@@ -26,9 +26,10 @@ from linter.cloudformation.cdk_metadata import (
     PLUGIN_NAMESPACE,
     Acknowledgement,
     acknowledgements_in,
+    add_acknowledgements,
 )
 from linter.cloudformation.loader import cdk_stack_paths
-from linter.model import Finding, Location, Model, Severity, Suppression
+from linter.model import Finding, Model, Severity
 from linter.options import CertificateMapping, LoadOptions
 from linter.safe_files import SafeReader
 
@@ -121,17 +122,7 @@ class CertFitValidation:
         # its fields is a jsii round trip.
         stack_paths = cdk_stack_paths(templates, options)
         where = reader.relative(templates[0].parent / "manifest.json") if templates else ""
-        for ack in _above_stacks(context.app_construct, stack_paths):
-            model.suppressions.append(
-                Suppression(
-                    rules=frozenset({ack.rule}),
-                    reason=ack.reason,
-                    location=Location(where, construct_path=ack.construct_path or None),
-                    construct_path=ack.construct_path,
-                    kind="acknowledgement",
-                    id=ack.id,
-                )
-            )
+        add_acknowledgements(model, _above_stacks(context.app_construct, stack_paths), where)
         silenced: list[Finding] = []
         kept = self.judge.judge(model, reader, silenced)
         self.findings.extend(kept)

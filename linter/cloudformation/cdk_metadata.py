@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from linter.model import InputError, Location, Model, Severity, Suppression
 from linter.safe_files import SafeReader, UnsafePath
 
 ACKNOWLEDGED_RULES = "aws:cdk:acknowledged-rules"  # Validations.ACKNOWLEDGED_RULES_METADATA_KEY
@@ -62,6 +63,35 @@ class CdkStackMetadata:
     file: str = ""
     paths: dict[str, str] = field(default_factory=dict)
     acknowledgements: list[Acknowledgement] = field(default_factory=list)
+
+
+def add_acknowledgements(model: Model, acks: list[Acknowledgement], file: str) -> None:
+    """Each acknowledgement as a suppression of its construct and everything below it (the
+    CDK's own reading); one without a reason is not taken, and said (`file`: where it was
+    recorded, for both)."""
+    for ack in acks:
+        location = Location(file, construct_path=ack.construct_path or None)
+        if not ack.reason.strip():
+            model.errors.append(
+                InputError(
+                    "invalid acknowledgement",
+                    f"{ack.id} on {ack.construct_path or 'the app'} has no reason; "
+                    "give one, it is what the report keeps",
+                    location,
+                    Severity.WARNING,
+                )
+            )
+            continue
+        model.suppressions.append(
+            Suppression(
+                rules=frozenset({ack.rule}),
+                reason=ack.reason,
+                location=location,
+                construct_path=ack.construct_path,
+                kind="acknowledgement",
+                id=ack.id,
+            )
+        )
 
 
 def acknowledgements_in(path: str, entries: Any) -> Iterator[Acknowledgement]:

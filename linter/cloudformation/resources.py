@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from linter.cloudformation.cdk_metadata import CdkStackMetadata
+from linter.cloudformation.cdk_metadata import CdkStackMetadata, add_acknowledgements
 from linter.cloudformation.intrinsics import (
     CROSS_REGION_READER,
     CROSS_REGION_WRITER,
@@ -578,31 +578,8 @@ class _Builder:
         """`Validations.of(scope).acknowledge(...)` of certfit ids, as the assembly recorded
         them: each applies to its construct and everything below it, like a suppression."""
         meta = self.source.cdk
-        if meta is None:
-            return
-        for ack in meta.acknowledgements:
-            location = Location(meta.file, construct_path=ack.construct_path)
-            if not ack.reason.strip():
-                self.model.errors.append(
-                    InputError(
-                        "invalid acknowledgement",
-                        f"{ack.id} on {ack.construct_path or 'the app'} has no reason; "
-                        "give one, it is what the report keeps",
-                        location,
-                        Severity.WARNING,
-                    )
-                )
-                continue
-            self.model.suppressions.append(
-                Suppression(
-                    rules=frozenset({ack.rule}),
-                    reason=ack.reason,
-                    location=location,
-                    construct_path=ack.construct_path,
-                    kind="acknowledgement",
-                    id=ack.id,
-                )
-            )
+        if meta is not None:
+            add_acknowledgements(self.model, meta.acknowledgements, meta.file)
 
     # ------------------------------------------------------------------ run
 
