@@ -5,7 +5,13 @@ the CDK's validation report to annotations:
 
 It reads the synthesized templates once (so, unlike the Aspect, it sees property overrides), with
 the same CloudFormation front end `certfit cdk.out/` uses. The report fails (and `cdk synth`
-with it) when an error-severity finding remains; warnings and notices are listed.
+with it) when an error-severity finding remains; warnings (which fail `cdk synth --strict`) and
+notices are listed. Each violation names its resource by logical id and property path; the CDK
+finds the construct from the id (path metadata or not) and honours
+`Validations.of(scope).acknowledge(...)` of `certfit::<rule>` itself, listing the finding as
+suppressed. certfit reads the same acknowledgements from the assembly (and the App's and Stages'
+from the construct tree), so it knows what was silenced, takes the Aspect's id form
+`certfit:<rule>` too, and says an acknowledgement that matches nothing (`unused_ignore`).
 """
 
 from __future__ import annotations
