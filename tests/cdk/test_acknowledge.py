@@ -184,3 +184,10 @@ def test_plugin_honours_an_acknowledgement_on_a_stage(tmp_path: Path) -> None:
     (silenced,) = plugin.suppressed
     assert silenced.location.construct_path == "Prod/Nlb/LB/Tls/Extra1/Resource"
     assert silenced.details["suppressed"]["construct_path"] == "Prod"
+
+
+def test_the_metadata_key_is_the_cdks() -> None:
+    """certfit's CLI reads the key without aws-cdk-lib: it must stay the one the CDK writes."""
+    from linter.cloudformation.cdk_metadata import ACKNOWLEDGED_RULES
+
+    assert cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY == ACKNOWLEDGED_RULES
