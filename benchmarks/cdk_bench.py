@@ -23,9 +23,25 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-MODES = ("plain", "noop-aspect", "certfit-aspect", "noop-plugin", "certfit-plugin")
+MODES = (
+    "plain",
+    "noop-aspect",
+    "certfit-aspect",
+    "noop-plugin",
+    "certfit-plugin",
+    "cdknag-plugin",  # the peer: cdk-nag 3's AwsSolutionsChecks, also a validation plugin
+)
 EXTERNAL_ARN = "arn:aws:acm:eu-west-1:123456789012:certificate/0b5e1a7c-external"
 PER_STACK = 50  # listeners per stack: keeps each stack far below CloudFormation's 500 resources
+
+
+def nag_available() -> bool:
+    """cdk-nag 3 (a dev dependency) is what the peer contender runs."""
+    try:
+        import cdk_nag  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def plugin_class() -> Any:
@@ -190,6 +206,10 @@ def add_mode(app: Any, mode: str) -> Any:
         validation = plugin(config=False)
         cdk.Validations.of(app).add_plugins(validation)
         return validation
+    elif mode == "cdknag-plugin":
+        from cdk_nag import AwsSolutionsChecks
+
+        cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return None
 
 
@@ -255,7 +275,13 @@ def child(mode: str, listeners: int, validation: bool = True) -> None:
         calls = _count_jsii_calls()
         built = time.perf_counter()
         cpu_before = _tree_cpu()
-        app.synth()
+        failed = False
+        try:
+            app.synth()
+        except RuntimeError as exc:  # a plugin's violations fail synth: it still did its work
+            if "ValidationFailed" not in str(exc):
+                raise
+            failed = True
         synth = time.perf_counter() - built
         synth_cpu = _tree_cpu() - cpu_before
         print(
@@ -270,6 +296,7 @@ def child(mode: str, listeners: int, validation: bool = True) -> None:
                     "certfit_findings": len(certfit.findings) if certfit is not None else 0,
                     "certfit_s": inside[0],
                     "jsii_calls_in_synth": calls[0],
+                    "validation_failed": failed,
                 }
             )
         )
@@ -286,7 +313,12 @@ def measure(
         import aws_cdk  # noqa: F401
     except ImportError:
         return {"skipped": "aws-cdk-lib is not installed"}
-    modes = [m for m in MODES if "plugin" not in m or plugin_class() is not None]
+    modes = [
+        m
+        for m in MODES
+        if (m != "certfit-plugin" or plugin_class() is not None)
+        and (m != "cdknag-plugin" or nag_available())
+    ]
     samples: dict[str, list[dict[str, Any]]] = {m: [] for m in modes}
     errors: dict[str, str] = {}
     setting = "on" if validation else "off"

@@ -168,6 +168,13 @@ def targets(report: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
             1.10,
             False,
         )
+        nag = cdk.get("cdknag-plugin", {}).get("synth_median_s")
+        add(
+            f"CDK, {tag} (wall): plugin <= 1.00x cdk-nag 3's plugin",
+            _ratio(certfit_plugin, nag),
+            1.0,
+            False,
+        )
         aspect = cdk.get("certfit-aspect", {}).get("certfit_median_s")
         plugin = cdk.get("certfit-plugin", {}).get("certfit_median_s")
         if aspect is not None and noop:

@@ -21,6 +21,8 @@ import aws_cdk as cdk
 import jsii
 from constructs import IConstruct, IValidation
 
+from cdk_aspect.acknowledge import install as _note_acknowledgements
+from cdk_aspect.acknowledge import noted_for
 from cdk_aspect.collect import (
     collect_stack,
     jsii_ref,
@@ -29,9 +31,12 @@ from cdk_aspect.collect import (
 from cdk_aspect.judge import MESSAGE_PREFIX, Judge, format_message
 from cdk_aspect.suppress import record_suppression
 from linter.cloudformation import TemplateSource, model_from_templates
+from linter.cloudformation.cdk_metadata import CdkStackMetadata
 from linter.model import Finding, InputError, Severity
 from linter.options import CertificateMapping
 from linter.report import Report
+
+_note_acknowledgements()  # Validations.of(scope).acknowledge(...) from here on is seen
 
 
 def _env(token: str | None) -> str | None:
@@ -95,6 +100,7 @@ class CertFitChecks:
         self._stacks: set[str] = set()  # jsii refs of registered stacks
         self._pending: list[cdk.Stack] = []  # registered, not judged yet
         self.findings: list[Finding] = []  # everything reported, for tests and reports
+        self.suppressed: list[Finding] = []  # silenced (details["suppressed"] says how)
 
     @property
     def settings(self) -> Any:
@@ -127,6 +133,7 @@ class CertFitChecks:
         if not stacks:
             return
         collected = [collect_stack(stack) for stack in stacks]
+        acknowledgements, scopes = noted_for(stacks)
         templates = [
             (
                 c.as_template(),
@@ -134,16 +141,22 @@ class CertFitChecks:
                     file=c.stack.template_file,
                     region=_env(c.stack.region),
                     account=_env(c.stack.account),
+                    # The CDK's acknowledgements, said once (with the first stack).
+                    cdk=CdkStackMetadata(c.stack.template_file, {}, acknowledgements)
+                    if i == 0 and acknowledgements
+                    else None,
                 ),
             )
-            for c in collected
+            for i, c in enumerate(collected)
         ]
         model = model_from_templates(templates, self.judge.options)
-        constructs: dict[str, IConstruct] = {}
+        constructs: dict[str, IConstruct] = dict(scopes)
         for c in collected:
             constructs.update(c.constructs)
         fallback = stacks[0]
-        kept = self.judge.judge(model)
+        silenced: list[Finding] = []
+        kept = self.judge.judge(model, silenced=silenced)
+        self.suppressed.extend(silenced)
         for finding in kept:
             self.findings.append(finding)
             node = constructs.get(finding.location.construct_path or "")
@@ -155,10 +168,14 @@ class CertFitChecks:
                 "certfit:input", f"{MESSAGE_PREFIX} {error.summary}: {error.message}"
             )
         if self.report_file:
-            self._write_report(stacks[0], kept, errors)
+            self._write_report(stacks[0], kept, errors, silenced)
 
     def _write_report(
-        self, stack: cdk.Stack, findings: list[Finding], errors: list[InputError]
+        self,
+        stack: cdk.Stack,
+        findings: list[Finding],
+        errors: list[InputError],
+        silenced: list[Finding],
     ) -> None:
         """cdk-nag's habit: a report in the cloud assembly (certfit's JSON format), one per
         assembly (the app's, or a Stage's)."""
@@ -169,7 +186,11 @@ class CertFitChecks:
             return
         outdir = Path(stage.outdir)
         report = Report(
-            findings=findings, errors=errors, as_of=self.judge.settings.as_of_date, root="."
+            findings=findings,
+            errors=errors,
+            as_of=self.judge.settings.as_of_date,
+            root=".",
+            suppressed=silenced,
         )
         try:
             outdir.mkdir(parents=True, exist_ok=True)

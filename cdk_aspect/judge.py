@@ -102,16 +102,25 @@ class Judge:
             self.fail_at = cfg.minimum_failure_severity
         self.config_errors.extend(cfg.errors)
 
-    def judge(self, model: Model, reader: SafeReader | None = None) -> list[Finding]:
-        """The findings to report for one stack's model."""
+    def judge(
+        self,
+        model: Model,
+        reader: SafeReader | None = None,
+        silenced: list[Finding] | None = None,
+    ) -> list[Finding]:
+        """The findings to report for one stack's model; what suppressions and
+        acknowledgements silenced goes to `silenced` (details["suppressed"] says why)."""
         from linter import ignores
         from linter.engine import evaluate
 
         if self.aws:
             self._resolve_live(model)
-        # Suppressions recorded in this stack's metadata go through the CLI's own code (an
-        # unused one is reported, as `certfit cdk.out/` does); the config's apply app-wide.
-        found = ignores.apply(evaluate(model, self.settings), model, reader or self.options.reader)
+        # Suppressions and acknowledgements recorded for these stacks go through the CLI's
+        # own code (an unused one is reported, as `certfit cdk.out/` does); the config's apply
+        # app-wide.
+        found = ignores.apply(
+            evaluate(model, self.settings), model, reader or self.options.reader, silenced
+        )
         kept = []
         for finding in found:
             if self.fail_on_unresolved and finding.rule == "unresolved_certificate":

@@ -7,13 +7,15 @@
 A line ignore applies to a finding whose location (or a module call that led to it) starts on
 the comment's line or the line below. Comments are found by text, not by a language's lexer, so
 the same grammar works in HCL, YAML and anything else with `#` or `//` comments. Suppressions
-(`Model.suppressions`: CDK `suppress(...)`, config `suppress { }` blocks) apply by construct
-path (and below) or by file. An ignore or suppression that matches nothing becomes an
+(`Model.suppressions`: CDK `suppress(...)`, the CDK's own
+`Validations.of(scope).acknowledge`, config `suppress { }` blocks) apply by construct path (and
+below) or by file. An ignore or suppression that matches nothing becomes an
 `unused_ignore` notice, so stale ignores do not pile up silently.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Iterable
@@ -125,7 +127,9 @@ def _suppression_matches(s: Suppression, f: Finding, root: Path) -> bool:
     if s.construct_path is not None:
         path = f.location.construct_path
         return path is not None and (
-            path == s.construct_path or path.startswith(s.construct_path.rstrip("/") + "/")
+            s.construct_path == ""  # the CDK app itself: everything in it
+            or path == s.construct_path
+            or path.startswith(s.construct_path.rstrip("/") + "/")
         )
     if s.file is not None:
         if os.path.isabs(s.file):  # a config read without knowing the root keeps it absolute
@@ -146,9 +150,32 @@ def _unused(location: Location, message: str, details: dict[str, object]) -> Fin
     return Finding(RULE, Severity.NOTICE, message, location, link=LINK, details=details)
 
 
-def apply(findings: Iterable[Finding], model: Model, reader: SafeReader) -> list[Finding]:
+def _suppressed_copy(f: Finding, how: dict[str, object]) -> Finding:
+    """The finding as reports keep it once suppressed: `details.suppressed` says how and why."""
+    return dataclasses.replace(f, details={**f.details, "suppressed": how})
+
+
+def _how(s: Suppression) -> dict[str, object]:
+    how: dict[str, object] = {"kind": s.kind, "reason": s.reason}
+    if s.id:
+        how["id"] = s.id
+    if s.construct_path is not None:
+        how["construct_path"] = s.construct_path
+    elif s.file:
+        how["file"] = s.file
+    return how
+
+
+def apply(
+    findings: Iterable[Finding],
+    model: Model,
+    reader: SafeReader,
+    suppressed: list[Finding] | None = None,
+) -> list[Finding]:
     """The findings that no ignore comment or suppression covers, plus an `unused_ignore`
-    notice for each ignore or suppression that covered nothing."""
+    notice for each ignore or suppression that covered nothing. When `suppressed` is given,
+    each covered finding is added to it (with `details["suppressed"]`: kind, reason, where),
+    so reports can keep what was silenced and why."""
     findings = list(findings)
     by_file: dict[str, list[Annotation]] = {}
     for file in _source_files(findings, model):
@@ -159,8 +186,13 @@ def apply(findings: Iterable[Finding], model: Model, reader: SafeReader) -> list
     used_suppressions: set[int] = set()
     kept: list[Finding] = []
     for f in findings:
-        if f.rule == RULE or not _ignored(f, by_file, model, used_suppressions, reader.root):
+        how: list[dict[str, object]] = []
+        if f.rule == RULE or not _ignored(f, by_file, model, used_suppressions, reader.root, how):
             kept.append(f)
+        elif suppressed is not None:
+            # The closest scope wins, as the CDK picks the closest acknowledgement.
+            closest = max(how, key=lambda h: len(str(h.get("construct_path", ""))), default=None)
+            suppressed.append(_suppressed_copy(f, closest or {"kind": "ignore"}))
 
     known = _known_rules()
     for found in by_file.values():
@@ -169,12 +201,18 @@ def apply(findings: Iterable[Finding], model: Model, reader: SafeReader) -> list
     for i, s in enumerate(model.suppressions):
         if i not in used_suppressions:
             scope = f"construct {s.construct_path}" if s.construct_path else f"file {s.file or '*'}"
+            if s.kind == "acknowledgement":
+                what = f"Acknowledgement {s.id or ', '.join(sorted(s.rules))} on {scope}"
+            else:
+                what = f"Suppression of {', '.join(sorted(s.rules))} for {scope}"
+            details: dict[str, object] = {"rules": sorted(s.rules), "reason": s.reason}
+            if s.id:
+                details["id"] = s.id
             kept.append(
                 _unused(
                     s.location,
-                    f"Suppression of {', '.join(sorted(s.rules))} for {scope} matches no "
-                    f"finding; remove it (reason given: {s.reason})",
-                    {"rules": sorted(s.rules), "reason": s.reason},
+                    f"{what} matches no finding; remove it (reason given: {s.reason})",
+                    details,
                 )
             )
     return sorted(kept, key=Finding.sort_key)
@@ -186,6 +224,7 @@ def _ignored(
     model: Model,
     used_supp: set[int],
     root: Path,
+    how: list[dict[str, object]],
 ) -> bool:
     hit = False
     for loc in (f.location, *f.callers):
@@ -199,10 +238,12 @@ def _ignored(
                 continue
             a.used.add(f.rule)
             hit = True
+            how.append({"kind": "ignore", "reason": a.reason, "file": a.file, "line": a.line})
     for i, s in enumerate(model.suppressions):
         if _suppression_matches(s, f, root):
             used_supp.add(i)
             hit = True
+            how.append(_how(s))
     return hit
 
 

@@ -273,9 +273,11 @@ def known_rules() -> tuple[str, ...]:
     return RULE_NAMES
 
 
-def judge(models: list[Model], request: LintRequest) -> tuple[list[Finding], Model]:
+def judge(
+    models: list[Model], request: LintRequest, suppressed: list[Finding] | None = None
+) -> tuple[list[Finding], Model]:
     """Rules over each model, then ignores and suppressions, then the config's rule settings.
-    Returns the findings and the merged model."""
+    Returns the findings and the merged model; silenced findings go to `suppressed`."""
     from linter import ignores
     from linter.engine import Settings, evaluate
 
@@ -292,7 +294,10 @@ def judge(models: list[Model], request: LintRequest) -> tuple[list[Finding], Mod
         findings.extend(evaluate(m, settings))
         model.extend(m)
     model.suppressions.extend(config.suppressions)
-    findings = ignores.apply(findings, model, request.options.reader)
+    silenced: list[Finding] = []
+    findings = ignores.apply(findings, model, request.options.reader, silenced)
+    if suppressed is not None:
+        suppressed.extend(f for f in silenced if config.rule_enabled(f.rule))
     result: list[Finding] = []
     seen: set[tuple[Any, ...]] = set()
     overrides = config.severity_overrides()
@@ -319,13 +324,15 @@ def lint(request: LintRequest, progress: Progress | None = None) -> Report:
         models[0].errors.extend(resolve_live(models, request))
     if progress is not None:
         progress("checking")
-    findings, model = judge(models, request)
+    suppressed: list[Finding] = []
+    findings, model = judge(models, request, suppressed)
     errors = [*request.config.errors, *model.errors]
     return Report(
         findings=findings,
         errors=errors,
         as_of=request.as_of,
         root=str(request.options.root),
+        suppressed=sorted(suppressed, key=Finding.sort_key),
     )
 
 

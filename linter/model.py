@@ -40,6 +40,9 @@ class Location:
     end_line: int = 0
     end_column: int = 0
     construct_path: str | None = None
+    # CloudFormation: a JSON pointer into the template (`/Resources/Lid/Properties/...`), so a
+    # report can name the resource and property. Not part of equality: it only refines `file`.
+    pointer: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         where = self.file
@@ -261,6 +264,10 @@ class Suppression:
     location: Location
     construct_path: str | None = None
     file: str | None = None
+    # "suppression" (certfit's own), or "acknowledgement" (the CDK's
+    # `Validations.of(scope).acknowledge(...)`, `id` as recorded).
+    kind: str = "suppression"
+    id: str | None = None
 
 
 @dataclass

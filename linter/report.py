@@ -14,6 +14,9 @@ class Report:
     errors: list[InputError] = field(default_factory=list)
     as_of: date | None = None
     root: str = "."
+    # Findings an ignore, suppression or acknowledgement silenced (details["suppressed"] says
+    # which and why): kept for the JSON report's audit trail, never counted.
+    suppressed: list[Finding] = field(default_factory=list)
 
     def sorted_findings(self) -> list[Finding]:
         return sorted(self.findings, key=Finding.sort_key)

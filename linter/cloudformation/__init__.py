@@ -9,6 +9,7 @@ from typing import Any
 from linter.cloudformation.loader import (
     is_cloudformation_template,
     load_cdk_out,
+    load_cdk_stacks,
     load_template,
 )
 from linter.cloudformation.resources import (
@@ -38,6 +39,7 @@ __all__ = [
     "TemplateSource",
     "is_cloudformation_template",
     "load_cdk_out",
+    "load_cdk_stacks",
     "load_template",
     "model_from_resources",
     "model_from_template",

@@ -8,6 +8,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from linter.cloudformation.cdk_metadata import (
+    CdkStackMetadata,
+    read_stack_metadata,
+    tree_logical_ids,
+)
 from linter.cloudformation.parse import TemplateSyntaxError, load_text
 from linter.cloudformation.resources import (
     RELEVANT_TYPES,
@@ -145,11 +150,13 @@ def _load_stack(
     assets: dict[str, str],
     found: list[tuple[Mapping[str, Any], TemplateSource]],
     depth: int = 0,
+    artifact: Mapping[str, Any] | None = None,
 ) -> None:
     doc, rel = _read_template(directory / template_file, options, model)
     if doc is None:
         return
-    found.append((doc, TemplateSource(rel, region, account)))
+    cdk = _stack_metadata(directory, artifact, doc, options) if artifact is not None else None
+    found.append((doc, TemplateSource(rel, region, account, cdk=cdk)))
     # Nested stacks: the CDK writes their templates next to the parent's, as file assets.
     resources = doc.get("Resources")
     if depth > 10 or not isinstance(resources, Mapping):
@@ -164,6 +171,23 @@ def _load_stack(
             )
 
 
+def _stack_metadata(
+    directory: Path, artifact: Mapping[str, Any], doc: Mapping[str, Any], options: LoadOptions
+) -> CdkStackMetadata | None:
+    """Construct paths and acknowledgements of a stack, from the assembly (tree.json names the
+    constructs when the metadata file does not)."""
+    resources = doc.get("Resources")
+    ids = {str(k) for k in resources} if isinstance(resources, Mapping) else set()
+    meta = read_stack_metadata(directory, artifact, options.reader, ids)
+    name = artifact.get("displayName")
+    if isinstance(name, str) and (meta is None or not meta.paths):
+        from_tree = tree_logical_ids(directory, options.reader).get(name, {})
+        if from_tree:
+            meta = meta or CdkStackMetadata()
+            meta.paths = {lid: path for lid, path in from_tree.items() if lid in ids}
+    return meta
+
+
 def load_cdk_out(directory: Path, options: LoadOptions) -> Model:
     """The Model of every stack in a cloud assembly (`cdk.out`), nested stages included."""
     model = Model()
@@ -172,6 +196,61 @@ def load_cdk_out(directory: Path, options: LoadOptions) -> Model:
     # All stacks at once, so that cross-stack references are followed.
     model.extend(model_from_templates(found, options))
     return model
+
+
+def load_cdk_stacks(templates: list[Path], options: LoadOptions) -> Model:
+    """The Model of some stacks of cloud assemblies (what a CDK validation plugin is given),
+    read as `load_cdk_out` reads them: with each stack's environment, nested stacks, construct
+    paths and acknowledgements from its manifest."""
+    model = Model()
+    found: list[tuple[Mapping[str, Any], TemplateSource]] = []
+    manifests: dict[Path, dict[str, Mapping[str, Any]]] = {}
+    for template in templates:
+        directory = template.parent
+        if directory not in manifests:
+            manifests[directory] = _stack_artifacts(directory, options)
+        artifact = manifests[directory].get(template.name)
+        region, account = _environment(artifact.get("environment")) if artifact else (None, None)
+        assets = _asset_templates(directory, options)
+        _load_stack(
+            directory,
+            template.name,
+            region,
+            account,
+            options,
+            model,
+            assets,
+            found,
+            artifact=artifact or {},
+        )
+    model.extend(model_from_templates(found, options))
+    return model
+
+
+def cdk_stack_paths(templates: list[Path], options: LoadOptions) -> list[str]:
+    """The construct paths of the stacks these templates belong to (the manifest's
+    displayName, e.g. `Prod/Api`), so that a plugin can look above them (Stages, the App)."""
+    paths = []
+    for template in templates:
+        artifact = _stack_artifacts(template.parent, options).get(template.name) or {}
+        name = artifact.get("displayName")
+        paths.append(name if isinstance(name, str) else template.name.split(".")[0])
+    return paths
+
+
+def _stack_artifacts(directory: Path, options: LoadOptions) -> dict[str, Mapping[str, Any]]:
+    """Template file name -> its stack artifact, from the assembly's manifest.json."""
+    try:
+        manifest = json.loads(options.reader.read_bytes(directory / "manifest.json"))
+    except (UnsafePath, OSError, ValueError):
+        return {}
+    artifacts = manifest.get("artifacts") if isinstance(manifest, Mapping) else None
+    out: dict[str, Mapping[str, Any]] = {}
+    for artifact in artifacts.values() if isinstance(artifacts, Mapping) else []:
+        props = artifact.get("properties") if isinstance(artifact, Mapping) else None
+        if isinstance(props, Mapping) and isinstance(props.get("templateFile"), str):
+            out[props["templateFile"]] = artifact
+    return out
 
 
 def _load_assembly(
@@ -208,7 +287,15 @@ def _load_assembly(
         if kind == "aws:cloudformation:stack" and isinstance(props.get("templateFile"), str):
             region, account = _environment(artifact.get("environment"))
             _load_stack(
-                directory, props["templateFile"], region, account, options, model, assets, found
+                directory,
+                props["templateFile"],
+                region,
+                account,
+                options,
+                model,
+                assets,
+                found,
+                artifact=artifact,
             )
         elif (
             kind == "cdk:cloud-assembly"

@@ -8,9 +8,10 @@ Never judges: it only says which certificate each TLS endpoint uses and what is 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from linter.cloudformation.cdk_metadata import CdkStackMetadata, add_acknowledgements
 from linter.cloudformation.intrinsics import (
     CROSS_REGION_READER,
     CROSS_REGION_WRITER,
@@ -73,6 +74,8 @@ class TemplateSource:
     region: str | None = None
     account: str | None = None
     parameters: Mapping[str, str] | None = None  # overrides options.parameters (nested stacks)
+    # A CDK stack: the assembly's construct paths and acknowledgements (cdk_metadata.py).
+    cdk: CdkStackMetadata | None = field(default=None, compare=False, hash=False)
 
 
 def _elb_kind(arn: str) -> Target | None:
@@ -87,6 +90,11 @@ def _elb_kind(arn: str) -> Target | None:
 
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _escape(token: str) -> str:
+    """A JSON pointer reference token (RFC 6901)."""
+    return token.replace("~", "~0").replace("/", "~1")
 
 
 class _Builder:
@@ -138,8 +146,13 @@ class _Builder:
         return p if isinstance(p, Mapping) else {}
 
     def cdk_path(self, lid: str) -> str | None:
+        """The resource's construct path: its `aws:cdk:path` metadata (what `cdk synth`
+        writes), else what the assembly's stack metadata says (a plain `app.synth()`)."""
         md = self.resource(lid).get("Metadata")
-        return _str(md.get(CDK_PATH)) if isinstance(md, Mapping) else None
+        path = _str(md.get(CDK_PATH)) if isinstance(md, Mapping) else None
+        if path is None and self.source.cdk is not None:
+            path = self.source.cdk.paths.get(lid)
+        return path
 
     def address(self, lid: str) -> str:
         path = self.cdk_path(lid)
@@ -153,15 +166,19 @@ class _Builder:
         line, col = where(container, lid)
         node: Any = self.resources.get(lid)
         keys: list[str | int] = ["Properties", *path] if path else []
+        pointer = f"/Resources/{_escape(lid)}"
         for key in keys:
             if (isinstance(node, Mapping) and isinstance(key, str) and key in node) or (
                 isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node)
             ):
                 line, col = where(node, key) if where(node, key)[0] else (line, col)
                 node = node[key]  # type: ignore[index]
+                pointer += f"/{_escape(str(key))}"
             else:
                 break
-        return Location(self.source.file, line, col, construct_path=self.cdk_path(lid))
+        return Location(
+            self.source.file, line, col, construct_path=self.cdk_path(lid), pointer=pointer
+        )
 
     def value(self, lid: str, *path: str | int) -> Any:
         """The evaluated value at `Properties.<path>`, None when absent."""
@@ -576,6 +593,13 @@ class _Builder:
             ):
                 self.model.suppressions.append(sup)
 
+    def acknowledgements(self) -> None:
+        """`Validations.of(scope).acknowledge(...)` of certfit ids, as the assembly recorded
+        them: each applies to its construct and everything below it, like a suppression."""
+        meta = self.source.cdk
+        if meta is not None:
+            add_acknowledgements(self.model, meta.acknowledgements, meta.file)
+
     # ------------------------------------------------------------------ run
 
     def build_certificates(self) -> None:
@@ -608,6 +632,7 @@ class _Builder:
         self.suppressions(self.template.get("Metadata"), None)
         for lid in self.lids:
             self.suppressions(self.resource(lid).get("Metadata"), lid)
+        self.acknowledgements()
 
 
 def model_from_templates(

@@ -1,4 +1,5 @@
-"""tflint's `--format json`, plus `details` and `related` per issue.
+"""tflint's `--format json`, plus `details` and `related` per issue, and `suppressed` (the findings
+that ignores, suppressions and CDK acknowledgements silenced, with how and why) when there are any.
 
 Same keys, order and severity names as tflint (terraform-linters/tflint formatter/json.go), so
 reviewdog's tflint parser and existing jq filters keep working.
@@ -9,26 +10,28 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from linter.model import Finding
 from linter.report import Report
 from linter.reporters._common import TFLINT_SEVERITY, issues_sorted, json_range
 
 
+def _issue(f: Finding) -> dict[str, Any]:
+    return {
+        "rule": {
+            "name": f.rule,
+            "severity": TFLINT_SEVERITY[f.severity],
+            "link": f.link,
+        },
+        "message": f.message,
+        "range": json_range(f.location),
+        "callers": [json_range(c) for c in f.callers],
+        "details": f.details,
+        "related": [json_range(r) for r in f.related],
+    }
+
+
 def report_dict(report: Report) -> dict[str, Any]:
-    issues = [
-        {
-            "rule": {
-                "name": f.rule,
-                "severity": TFLINT_SEVERITY[f.severity],
-                "link": f.link,
-            },
-            "message": f.message,
-            "range": json_range(f.location),
-            "callers": [json_range(c) for c in f.callers],
-            "details": f.details,
-            "related": [json_range(r) for r in f.related],
-        }
-        for f in issues_sorted(report.findings)
-    ]
+    issues = [_issue(f) for f in issues_sorted(report.findings)]
     errors = []
     for err in report.errors:
         entry: dict[str, Any] = {}
@@ -39,7 +42,13 @@ def report_dict(report: Report) -> dict[str, Any]:
         if err.location is not None:  # tflint: `range,omitempty`
             entry["range"] = json_range(err.location)
         errors.append(entry)
-    return {"issues": issues, "errors": errors}
+    out: dict[str, Any] = {"issues": issues, "errors": errors}
+    if report.suppressed:  # an addition to tflint's shape, only when there is something to say
+        out["suppressed"] = [
+            {**_issue(f), "suppression": f.details.get("suppressed", {})}
+            for f in issues_sorted(report.suppressed)
+        ]
+    return out
 
 
 def render_json(report: Report, *, root: str = ".") -> str:

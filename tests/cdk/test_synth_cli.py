@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,8 +20,11 @@ REPO = Path(__file__).resolve().parents[2]
 CDK = REPO / "node_modules" / ".bin" / "cdk"
 APP = REPO / "fixtures" / "cdk" / "tls_app"
 CERTFIT = Path(sys.executable).with_name("certfit")
-VARIANTS = ("bad", "fixed", "suppressed")
+VARIANTS = ("bad", "fixed", "suppressed")  # the Aspect
+PLUGIN_VARIANTS = ("plugin", "acknowledged")  # the validation plugin
 JSON_SEVERITY = {"error": "error", "warning": "warning", "info": "notice"}  # tflint's JSON names
+RULE = "unsupported_key_algorithm"
+REASON = "legacy clients pin this key; the listener is replaced in Q3"
 LEVELS = {"aws:cdk:error": "error", "aws:cdk:warning": "warning", "aws:cdk:info": "notice"}
 
 pytestmark = [pytest.mark.synth, pytest.mark.cdk]
@@ -62,7 +66,7 @@ def synths(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synthesized]:
         "CDK_DISABLE_CLI_TELEMETRY": "true",
     }
     procs = {}
-    for variant in VARIANTS:
+    for variant in VARIANTS + PLUGIN_VARIANTS:
         directory = tmp_path_factory.mktemp(f"tls_app_{variant}")
         for name in ("app.py", "cdk.json", ".certfit.hcl"):
             shutil.copy(APP / name, directory / name)
@@ -139,3 +143,62 @@ def test_certfit_on_cdk_out_reports_what_the_aspect_reported(
         assert proc.returncode == expected_code, (variant, proc.stdout)
     bad = {(rule, path) for rule, _, path, _ in synths["bad"].aspect_findings()}
     assert ("unsupported_key_algorithm", "TlsApp/Nlb/Tls/Resource") in bad
+
+
+def _certfit_json(directory: Path) -> tuple[int, dict[str, Any]]:
+    proc = subprocess.run(
+        [str(CERTFIT), "cdk.out", "-f", "json", "--root", "."],
+        cwd=directory,
+        text=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return proc.returncode, json.loads(proc.stdout)
+
+
+def test_plugin_fails_synth_naming_the_listener(synths: dict[str, Synthesized]) -> None:
+    result = synths["plugin"]
+    assert result.code != 0, result.output
+    assert "Acknowledge with 'certfit::unsupported_key_algorithm'" in result.output
+    report = json.loads((result.outdir / "validation-report.json").read_text())
+    (certfit,) = [r for r in report["pluginReports"] if r["pluginName"] == "certfit"]
+    assert certfit["conclusion"] == "failure"
+    (violation,) = [v for v in certfit["violations"] if v["ruleName"] == RULE]
+    (construct,) = violation["violatingConstructs"]
+    template = json.loads((result.outdir / "TlsApp.template.json").read_text())
+    logical_id = construct["cloudFormationResource"]["logicalId"]
+    assert template["Resources"][logical_id]["Type"] == "AWS::ElasticLoadBalancingV2::Listener"
+    assert construct["constructPath"] == "TlsApp/Nlb/Tls/Resource"
+    assert construct["cloudFormationResource"]["propertyPaths"] == [
+        "/Properties/Certificates/0/CertificateArn"
+    ]
+
+
+def test_acknowledged_the_cdk_way_passes_and_the_cli_agrees(
+    synths: dict[str, Synthesized],
+) -> None:
+    result = synths["acknowledged"]
+    assert result.code == 0, result.output
+    report = json.loads((result.outdir / "validation-report.json").read_text())
+    (certfit,) = [r for r in report["pluginReports"] if r["pluginName"] == "certfit"]
+    assert certfit["conclusion"] == "success"
+    (acked,) = certfit["suppressedViolations"]
+    assert acked["ruleName"] == RULE and acked["acknowledgedAt"] == "TlsApp/Nlb/Tls"
+    assert acked["reason"] == REASON
+    # The stale acknowledgement on the VPC is said, where it was made.
+    stale = [v for v in certfit["violations"] if v["ruleName"] == "unused_ignore"]
+    assert [c["constructPath"] for v in stale for c in v["violatingConstructs"]] == ["TlsApp/Vpc"]
+
+    code, cli = _certfit_json(result.directory)
+    assert code == 0, cli
+    assert RULE not in {i["rule"]["name"] for i in cli["issues"]}
+    (suppressed,) = cli["suppressed"]
+    assert suppressed["rule"]["name"] == RULE
+    assert suppressed["suppression"] == {
+        "kind": "acknowledgement",
+        "id": "certfit::unsupported_key_algorithm",
+        "reason": REASON,
+        "construct_path": "TlsApp/Nlb/Tls",
+    }
+    unused = [i["message"] for i in cli["issues"] if i["rule"]["name"] == "unused_ignore"]
+    assert len(unused) == 1 and "certfit::weak_key on construct TlsApp/Vpc" in unused[0]
