@@ -23,6 +23,7 @@ from linter.report import Report
 from linter.safe_files import SafeReader, UnsafePath
 
 TEMPLATE_SUFFIXES = (".json", ".yaml", ".yml", ".template", ".cfn")
+MANIFEST_SUFFIXES = (".json", ".yaml", ".yml")  # Kubernetes manifests
 UNRESOLVED = "unresolved_certificate"
 
 Progress = Callable[[str], None]
@@ -98,6 +99,10 @@ def _classify_file(path: Path, reader: SafeReader | None = None) -> str | None:
         (is_template,) = _front_end("linter.cloudformation", "is_cloudformation_template")
         if is_template(path, reader):
             return "template"
+    if suffix in MANIFEST_SUFFIXES:
+        (is_manifest,) = _front_end("linter.kubernetes", "is_kubernetes_manifest")
+        if is_manifest(path, reader):
+            return "kubernetes"
     return None
 
 
@@ -106,9 +111,10 @@ _MAX_TEMPLATE_BYTES = 2 * 1024 * 1024  # CloudFormation's own limit is 1 MB
 
 
 def _templates_and_assemblies(top: Path, reader: SafeReader | None = None) -> list[Unit]:
-    """For --recursive: every cdk.out assembly and CloudFormation template below `top`.
-    Plans are generated files and are linted only when named. Files inside an assembly are
-    read through it, never twice."""
+    """For --recursive: every cdk.out assembly, CloudFormation template and Kubernetes manifest
+    (a YAML/JSON file with a `kind: Service` or `kind: Ingress` line) below `top`. Plans are
+    generated files and are linted only when named. Files inside an assembly are read through
+    it, never twice."""
     import os
 
     units: list[Unit] = []
@@ -131,6 +137,13 @@ def _templates_and_assemblies(top: Path, reader: SafeReader | None = None) -> li
                 continue
             if is_template(child, reader):
                 units.append(Unit("template", child))
+            elif child.suffix.lower() in MANIFEST_SUFFIXES:
+                try:
+                    (is_manifest,) = _front_end("linter.kubernetes", "is_kubernetes_manifest")
+                except FrontEndMissing:
+                    continue
+                if is_manifest(child, reader):
+                    units.append(Unit("kubernetes", child))
     return units
 
 
@@ -152,8 +165,8 @@ def discover(
             return [], [
                 InputError(
                     "unrecognised input",
-                    f"{rel} is neither a Terraform plan (terraform show -json) nor a "
-                    "CloudFormation template",
+                    f"{rel} is neither a Terraform plan (terraform show -json), a "
+                    "CloudFormation template nor a Kubernetes manifest with a Service or Ingress",
                     Location(rel),
                 )
             ]
@@ -198,6 +211,12 @@ def load_unit(unit: Unit, options: LoadOptions) -> Model:
         (load,) = _front_end("linter.cloudformation", "load_cdk_out")
     elif unit.kind == "plan":
         (load,) = _front_end("linter.terraform.plan", "load_plan")
+    elif unit.kind == "kubernetes":
+        (load,) = _front_end("linter.kubernetes", "load_manifests")
+    elif unit.kind == "kubernetes_stdin":
+        (load_stdin,) = _front_end("linter.kubernetes", "load_stdin")
+        stdin_model: Model = load_stdin(options)
+        return stdin_model
     else:
         (load,) = _front_end("linter.cloudformation", "load_template")
     model: Model = load(unit.path, options)
@@ -214,6 +233,11 @@ def load_models(request: LintRequest, progress: Progress | None = None) -> list[
     units: list[tuple[Unit, str]] = []
     seen: set[tuple[str, Path]] = set()
     for path in request.paths:
+        if str(path) == "-":  # standard input: manifests from helm template / kustomize
+            if ("kubernetes_stdin", path) not in seen:
+                seen.add(("kubernetes_stdin", path))
+                units.append((Unit("kubernetes_stdin", path), "-"))
+            continue
         rel = reader.relative(path)
         try:
             reader.resolve(path)

@@ -169,7 +169,10 @@ class Endpoint:
     """Something that serves TLS: a listener, a distribution, a custom domain.
 
     `target` is None when the kind of load balancer cannot be told; `target_reason` says how
-    it was decided ("load_balancer_type = network", "protocol TLS").
+    it was decided ("load_balancer_type = network", "protocol TLS"). `alternatives` are the
+    other targets it may be when that depends on something outside the code (a Kubernetes
+    Service is a Classic LB or an NLB depending on the cluster's controllers): rules judge
+    every one of them and say so.
     """
 
     address: str
@@ -182,6 +185,7 @@ class Endpoint:
     target_reason: str = ""
     region: str | None = None
     callers: tuple[Location, ...] = ()
+    alternatives: tuple[Target, ...] = ()
 
 
 @dataclass(eq=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from linter.keys import key_info_from_acm_name, key_info_from_tls_private_key
+from linter.kubernetes.interpret import K8sObject, interpret
 from linter.mappings import certificate_from_arn
 from linter.model import (
     Binding,
@@ -25,6 +26,7 @@ from linter.model import (
 )
 from linter.terraform.blocks import Attr, Block
 from linter.terraform.evaluate import Computed, Text, Unknown
+from linter.terraform.kubernetes import K8S_TYPES, k8s_objects
 from linter.terraform.modules import (
     FileProblem,
     Loader,
@@ -45,7 +47,7 @@ ENDPOINT_TYPES = LISTENER_TYPES | {
     "aws_apigatewayv2_domain_name",
 }
 CERT_TYPES = {"aws_acm_certificate", "aws_iam_server_certificate"}
-RELEVANT_TYPES = ENDPOINT_TYPES | LISTENER_CERT_TYPES | CERT_TYPES
+RELEVANT_TYPES = ENDPOINT_TYPES | LISTENER_CERT_TYPES | CERT_TYPES | K8S_TYPES
 HOW = (
     "pass it with --var/--var-file or a tfvars file, lint a plan file, or map the ARN in "
     ".certfit.hcl"
@@ -64,6 +66,7 @@ class Extractor:
         self._arn_certs: dict[str, Certificate] = {}
         self._endpoints: dict[int, list[Endpoint]] = {}
         self._walked: set[int] = set()
+        self._k8s: list[K8sObject] = []
 
     # -- walk -------------------------------------------------------------------------------
     def walk(self, mod: ModuleInstance) -> None:
@@ -135,6 +138,21 @@ class Extractor:
             self.api_gateway(inst)
         elif t == "aws_apigatewayv2_domain_name":
             self.api_gateway_v2(inst)
+        elif t in K8S_TYPES:
+            self._k8s.extend(k8s_objects(inst))
+
+    def finish(self) -> None:
+        """Kubernetes objects are interpreted together (an Ingress names its IngressClass)."""
+        if not self._k8s:
+            return
+
+        def resolve(value: Any, loc: Location, what: str) -> tuple[Certificate | None, str | None]:
+            return self.cert_for(value, loc)
+
+        found = interpret(self._k8s, resolve, self.loader.options.kubernetes_service_lb)
+        self.model.endpoints.extend(found.endpoints)
+        self.model.bindings.extend(found.bindings)
+        self._k8s = []
 
     # -- certificates -----------------------------------------------------------------------
     def certificate(self, inst: ResourceInstance) -> Certificate:
