@@ -20,8 +20,10 @@ from linter.cloudformation.intrinsics import (
     Scope,
     Unknown,
 )
+from linter.cloudformation.kubernetes import K8S_RESOURCE, ManifestPieces, manifest_objects
 from linter.cloudformation.parse import where
 from linter.keys import key_info_from_acm_name
+from linter.kubernetes.interpret import K8sObject, interpret
 from linter.mappings import certificate_from_arn
 from linter.model import (
     Binding,
@@ -51,7 +53,7 @@ APIGW2 = "AWS::ApiGatewayV2::DomainName"
 
 # Resource types this front end reads; the Aspect resolves only these (and their references).
 RELEVANT_TYPES = frozenset(
-    {ACM, IAM_CERT, LISTENER, LISTENER_CERT, ELBV2, CLB, CLOUDFRONT, APIGW, APIGW2}
+    {ACM, IAM_CERT, LISTENER, LISTENER_CERT, ELBV2, CLB, CLOUDFRONT, APIGW, APIGW2, K8S_RESOURCE}
 )
 
 # Resource types that carry cross-stack references (the CDK's cross-region export/import).
@@ -581,6 +583,29 @@ class _Builder:
             handler = handlers.get(self.rtype(lid))
             if handler:
                 handler(lid)
+        self.kubernetes_manifests()
+
+    def kubernetes_manifests(self) -> None:
+        """The CDK's KubernetesManifest resources, interpreted together (an Ingress may name
+        an IngressClass another manifest defines)."""
+        pieces = ManifestPieces()
+        objects: list[K8sObject] = []
+        for lid in self.lids:
+            if self.rtype(lid) == K8S_RESOURCE:
+                objects.extend(manifest_objects(self, lid, pieces))
+        if not objects:
+            return
+
+        def resolve(
+            value: Any, location: Location, what: str
+        ) -> tuple[Certificate | None, str | None]:
+            return pieces.resolve(self, value, location, what)
+
+        found = interpret(objects, resolve, self.options.kubernetes_service_lb)
+        for ep in found.endpoints:
+            ep.region = self.source.region
+        self.model.endpoints.extend(found.endpoints)
+        self.model.bindings.extend(found.bindings)
 
     def build_rest(self) -> None:
         for lid in self.lids:
