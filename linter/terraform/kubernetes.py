@@ -22,7 +22,7 @@ SERVICE_TYPES = {"kubernetes_service", "kubernetes_service_v1"}
 INGRESS_TYPES = {"kubernetes_ingress", "kubernetes_ingress_v1"}
 CLASS_TYPES = {"kubernetes_ingress_class", "kubernetes_ingress_class_v1"}
 MANIFEST_TYPES = {"kubernetes_manifest"}
-K8S_TYPES = SERVICE_TYPES | INGRESS_TYPES | CLASS_TYPES | MANIFEST_TYPES
+K8S_TYPES = SERVICE_TYPES | INGRESS_TYPES | CLASS_TYPES | MANIFEST_TYPES | {"helm_release"}
 
 # provider attribute -> API field
 _FIELDS = {
@@ -119,4 +119,121 @@ def k8s_objects(inst: ResourceInstance) -> list[K8sObject]:
         return []
     if inst.type in MANIFEST_TYPES:
         return _objects_from_manifest(inst, blk)
+    if inst.type in HELM_TYPES:
+        return _objects_from_helm(inst, blk)
     return _objects_from_blocks(inst, blk)
+
+
+# -- helm_release -------------------------------------------------------------------------
+# A chart's templates decide what its values become, and certfit does not render charts. What
+# is sound without them: an `annotations` map in the values (through `set` or `values`) that
+# holds a certificate annotation belongs to the object that annotation is read on (a Service
+# for ssl-cert, an ALB Ingress for certificate-arn), so it is judged as that object with its
+# sibling annotations; the Service's type and class stay unknown (judged as the unannotated
+# case: Classic LB or NLB, both).
+HELM_TYPES = {"helm_release"}
+_HELM_DOT = re.compile(r"(?<!\\)\.")
+
+
+def _helm_path(name: str) -> tuple[str, ...]:
+    """`a.b\\.c` (Helm's --set syntax) -> ("a", "b.c")."""
+    return tuple(part.replace("\\.", ".") for part in _HELM_DOT.split(name))
+
+
+def _helm_leaves(inst: ResourceInstance, blk: Block) -> list[tuple[tuple[str, ...], Any, Location]]:
+    """(path, value, where) for every `set` entry (block or, in provider v3, attribute)."""
+    out: list[tuple[tuple[str, ...], Any, Location]] = []
+    for sblk in blk.all("set"):
+        name_attr, value_attr = sblk.attrs.get("name"), sblk.attrs.get("value")
+        if name_attr is None or value_attr is None:
+            continue
+        name = inst.scope().eval_attr(name_attr, inst.file)
+        if isinstance(name, str):
+            value = inst.scope().eval_attr(value_attr, inst.file)
+            out.append((_helm_path(name), value, inst.location(value_attr)))
+    attr = blk.attrs.get("set")
+    entries = inst.scope().eval_attr(attr, inst.file) if attr is not None else None
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, Mapping) and isinstance(entry.get("name"), str):
+            key = str(entry["name"]).rsplit(".", 1)[-1]
+            loc = _key_location(inst, attr, key) if attr is not None else inst.location()
+            out.append((_helm_path(entry["name"]), entry.get("value"), loc))
+    return out
+
+
+def _annotation_maps(node: Any, path: tuple[str, ...] = (), depth: int = 0) -> list[Any]:
+    """Every mapping under a key `annotations` in parsed values."""
+    found: list[Any] = []
+    if isinstance(node, Mapping) and depth < 40:
+        for key, value in node.items():
+            if key == "annotations" and isinstance(value, Mapping):
+                found.append((path, value))
+            else:
+                found.extend(_annotation_maps(value, (*path, str(key)), depth + 1))
+    elif isinstance(node, list) and depth < 40:
+        for i, item in enumerate(node):
+            found.extend(_annotation_maps(item, (*path, str(i)), depth + 1))
+    return found
+
+
+def _objects_from_helm(inst: ResourceInstance, blk: Block) -> list[K8sObject]:
+    from linter.kubernetes.interpret import data
+
+    cert_keys = {
+        data()["service"]["ssl_cert"]: "Service",
+        data()["ingress"]["certificate_arn"]: "Ingress",
+    }
+    groups: dict[tuple[str, ...], dict[str, Value]] = {}
+    for path, value, loc in _helm_leaves(inst, blk):
+        if len(path) >= 2 and path[-2] == "annotations":
+            groups.setdefault(path[:-2], {})[path[-1]] = Value(value, loc)
+    values_attr = blk.attrs.get("values")
+    if values_attr is not None:
+        _values_annotations(inst, values_attr, groups)
+    objects: list[K8sObject] = []
+    for path, found in groups.items():
+        kinds = {cert_keys[k] for k in found if k in cert_keys}
+        for kind in sorted(kinds):
+            obj = K8sObject(
+                kind=kind,
+                name=".".join(path) or inst.address,
+                address=f"{inst.address} ({'.'.join(path) or 'values'})",
+                location=inst.location(),
+                annotations=dict(found),
+                callers=inst.mod.callers,
+            )
+            if kind == "Service":
+                obj.fields["type"] = Value(
+                    _ChartDecides("the chart's templates decide the Service's type"),
+                    inst.location(),
+                )
+            objects.append(obj)
+    return objects
+
+
+def _values_annotations(
+    inst: ResourceInstance, attr: Attr, groups: dict[tuple[str, ...], dict[str, Value]]
+) -> None:
+    """Annotation maps in `values = [<YAML text>, ...]` (literal, heredoc, file(), ...)."""
+    from linter.kubernetes.yaml_docs import load_documents
+
+    values = inst.scope().eval_attr(attr, inst.file)
+    for text in values if isinstance(values, list) else []:
+        if not isinstance(text, str):
+            continue
+        try:
+            docs = load_documents(text)
+        except Exception:  # not YAML: the chart would refuse it too; nothing to read here
+            continue
+        for doc in docs:
+            for path, mapping in _annotation_maps(doc):
+                group = groups.setdefault(("values", *path), {})
+                for key, value in mapping.items():
+                    group[str(key)] = Value(value, _key_location(inst, attr, str(key)))
+
+
+class _ChartDecides:
+    """A value only the chart's templates know."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason

@@ -134,3 +134,54 @@ resource "kubernetes_ingress_v1" "app" {
     )
     assert app.certificate is not None and app.certificate.arn is not None
     assert app.location.line == 50
+
+
+def test_helm_release_set_and_values_annotations(tmp_path: Path) -> None:
+    tree = write_tree(
+        tmp_path,
+        {
+            "main.tf": CERT
+            + """
+resource "helm_release" "gateway" {
+  name  = "gateway"
+  chart = "./charts/gateway"
+  set {
+    name  = "service.annotations.service\\\\.beta\\\\.kubernetes\\\\.io/aws-load-balancer-type"
+    value = "external"
+  }
+  set {
+    name  = "service.annotations.service\\\\.beta\\\\.kubernetes\\\\.io/aws-load-balancer-ssl-cert"
+    value = aws_acm_certificate.k.arn
+  }
+  values = [<<-EOT
+    ingress:
+      annotations:
+        alb.ingress.kubernetes.io/certificate-arn: arn:aws:acm:eu-west-1:111122223333:certificate/i
+  EOT
+  ]
+}
+resource "helm_release" "plain" {
+  name  = "plain"
+  chart = "./charts/plain"
+  set {
+    name  = "replicas"
+    value = "2"
+  }
+}
+"""
+        },
+    )
+    model = load(tree)
+    assert model.errors == []
+    by = {b.endpoint.address: b for b in model.bindings}
+    assert set(by) == {
+        "helm_release.gateway (service)",
+        "helm_release.gateway (values.ingress)",
+    }
+    service = by["helm_release.gateway (service)"]
+    assert service.endpoint.target is Target.NLB  # the type annotation is in the same map
+    assert "chart's templates decide" in service.endpoint.target_reason
+    assert service.certificate is not None and service.location.line == 28
+    ingress = by["helm_release.gateway (values.ingress)"]
+    assert ingress.endpoint.target is Target.ALB and ingress.location.line == 33
+    assert "read only by the ALB controllers" in ingress.endpoint.target_reason
