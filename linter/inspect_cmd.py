@@ -39,6 +39,9 @@ SHORT_TARGETS = {
     "cloudfront": "CloudFront",
     "apigateway-regional": "API GW regional",
     "apigateway-edge": "API GW edge",
+    "amplify": "Amplify Hosting",
+    "transfer-ftps": "Transfer FTPS",
+    "cloudfront-backed": "AppSync/Cognito",
 }
 MATERIAL_RULES = {"invalid_certificate_material", "weak_key", "certificate_expiring"}
 

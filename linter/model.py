@@ -104,6 +104,9 @@ class Target(str, Enum):
     CLOUDFRONT = "cloudfront"
     APIGATEWAY_REGIONAL = "apigateway-regional"
     APIGATEWAY_EDGE = "apigateway-edge"
+    AMPLIFY = "amplify"
+    TRANSFER_FTPS = "transfer-ftps"
+    CLOUDFRONT_BACKED = "cloudfront-backed"  # AppSync and Cognito custom domains
 
 
 ENDPOINT_TARGETS: tuple[Target, ...] = (
@@ -113,6 +116,9 @@ ENDPOINT_TARGETS: tuple[Target, ...] = (
     Target.CLOUDFRONT,
     Target.APIGATEWAY_REGIONAL,
     Target.APIGATEWAY_EDGE,
+    Target.AMPLIFY,
+    Target.TRANSFER_FTPS,
+    Target.CLOUDFRONT_BACKED,
 )
 
 

@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from linter.cloudformation import consumers
+from linter.cloudformation.consumers import CONSUMER_TYPES
 from linter.cloudformation.intrinsics import (
     CROSS_REGION_READER,
     CROSS_REGION_WRITER,
@@ -54,6 +56,7 @@ APIGW2 = "AWS::ApiGatewayV2::DomainName"
 # Resource types this front end reads; the Aspect resolves only these (and their references).
 RELEVANT_TYPES = frozenset(
     {ACM, IAM_CERT, LISTENER, LISTENER_CERT, ELBV2, CLB, CLOUDFRONT, APIGW, APIGW2, K8S_RESOURCE}
+    | CONSUMER_TYPES
 )
 
 # Resource types that carry cross-stack references (the CDK's cross-region export/import).
@@ -583,6 +586,8 @@ class _Builder:
             handler = handlers.get(self.rtype(lid))
             if handler:
                 handler(lid)
+            elif self.rtype(lid) in CONSUMER_TYPES:
+                consumers.read(self, lid)
         self.kubernetes_manifests()
 
     def kubernetes_manifests(self) -> None:

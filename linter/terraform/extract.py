@@ -24,7 +24,9 @@ from linter.model import (
     Pem,
     Target,
 )
+from linter.terraform import consumers
 from linter.terraform.blocks import Attr, Block
+from linter.terraform.consumers import CONSUMER_TYPES
 from linter.terraform.evaluate import Computed, Text, Unknown
 from linter.terraform.kubernetes import K8S_TYPES, k8s_objects
 from linter.terraform.modules import (
@@ -47,7 +49,7 @@ ENDPOINT_TYPES = LISTENER_TYPES | {
     "aws_apigatewayv2_domain_name",
 }
 CERT_TYPES = {"aws_acm_certificate", "aws_iam_server_certificate"}
-RELEVANT_TYPES = ENDPOINT_TYPES | LISTENER_CERT_TYPES | CERT_TYPES | K8S_TYPES
+RELEVANT_TYPES = ENDPOINT_TYPES | LISTENER_CERT_TYPES | CERT_TYPES | K8S_TYPES | CONSUMER_TYPES
 HOW = (
     "pass it with --var/--var-file or a tfvars file, lint a plan file, or map the ARN in "
     ".certfit.hcl"
@@ -140,6 +142,8 @@ class Extractor:
             self.api_gateway_v2(inst)
         elif t in K8S_TYPES:
             self._k8s.extend(k8s_objects(inst))
+        elif t in CONSUMER_TYPES and inst.mode == "managed":
+            consumers.read(self, inst)
 
     def finish(self) -> None:
         """Kubernetes objects are interpreted together (an Ingress names its IngressClass)."""

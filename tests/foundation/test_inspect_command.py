@@ -143,3 +143,23 @@ def test_no_private_key_material_in_any_output(pems: Path) -> None:
         assert proc.returncode in (0, 2), proc.stderr
         for chunk in (key_body[i : i + 16] for i in range(0, len(key_body) - 16, 16)):
             assert chunk not in proc.stdout and chunk not in proc.stderr
+
+
+def test_table_shows_the_other_acm_consumers(
+    pems: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Amplify, Transfer Family FTPS and AppSync/Cognito rows: EC P-256 fits all three from
+    ACM; an RSA 3072 key fits Amplify and AppSync/Cognito but not Transfer Family."""
+    (pems / "rsa3072.pem").write_bytes(issue(key_spec="RSA_3072").cert_pem)
+    main(["inspect", "rsa3072.pem"])
+    out = capsys.readouterr().out
+
+    def row(label: str) -> list[str]:
+        line = next(x for x in out.splitlines() if x.strip().startswith(label))
+        return line[len(line) - len(line.lstrip()) + len(label) :].split()
+
+    assert row("Transfer FTPS")[0] == "NO"
+    assert row("Amplify Hosting")[0] == "ok"
+    assert row("AppSync/Cognito")[0] == "ok"
+    main(["inspect", "ec.pem", "--target", "transfer-ftps", "--source", "acm-import"])
+    assert "Transfer FTPS       ok" in capsys.readouterr().out
