@@ -97,6 +97,7 @@ class CertFitValidation:
             options = LoadOptions(
                 reader=reader,
                 certificate_mappings=self.judge.options.certificate_mappings,
+                kubernetes_service_lb=self.judge.options.kubernetes_service_lb,
             )
             model: Model = load_template(path, options)
             ids = _logical_ids(path)

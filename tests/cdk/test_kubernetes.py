@@ -114,3 +114,26 @@ def test_add_manifest_two_errors_on_the_manifest_construct_none_for_the_ingress(
     assert {f.location.construct_path for f in found} == {
         "Shop/Cluster/manifest-Services/Resource/Default"
     }
+
+
+def test_validation_plugin_reads_the_manifests_and_the_cluster_setting(tmp_path: Path) -> None:
+    from cdk_aspect import CertFitValidation
+
+    (tmp_path / ".certfit.hcl").write_text(
+        f'certificate "{PARTNER}" {{\n  key_algorithm = "RSA_4096"\n}}\n'
+        'kubernetes {\n  service_load_balancer = "classic"\n}\n'
+    )
+    app = new_app(tmp_path / "cdk.out")
+    build(app)
+    plugin = CertFitValidation(root=tmp_path)
+    cdk.Validations.of(app).add_plugins(plugin)
+    try:
+        app.synth()
+    except RuntimeError as exc:
+        assert "ValidationFailed" in str(exc)
+    errors = [f for f in plugin.findings if f.severity.value == "error"]
+    # as a Classic LB (the config says so), the EC P-256 Service is an error, not a warning
+    assert sorted(f.message.split(" cannot use")[0] for f in errors) == [
+        "Classic Load Balancer HTTPS/SSL listener",
+        "Network Load Balancer TLS listener",
+    ]
