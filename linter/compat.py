@@ -30,6 +30,7 @@ TARGET_LABELS: dict[str, str] = {
     "amplify": "Amplify Hosting custom domain",
     "transfer-ftps": "Transfer Family FTPS server",
     "cloudfront-backed": "CloudFront-backed custom domain (AppSync, Cognito)",
+    "apigateway-private": "API Gateway private custom domain",
 }
 
 SOURCE_LABELS: dict[str, str] = {

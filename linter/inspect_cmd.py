@@ -42,6 +42,7 @@ SHORT_TARGETS = {
     "amplify": "Amplify Hosting",
     "transfer-ftps": "Transfer FTPS",
     "cloudfront-backed": "AppSync/Cognito",
+    "apigateway-private": "API GW private",
 }
 MATERIAL_RULES = {"invalid_certificate_material", "weak_key", "certificate_expiring"}
 

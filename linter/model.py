@@ -107,6 +107,7 @@ class Target(str, Enum):
     AMPLIFY = "amplify"
     TRANSFER_FTPS = "transfer-ftps"
     CLOUDFRONT_BACKED = "cloudfront-backed"  # AppSync and Cognito custom domains
+    APIGATEWAY_PRIVATE = "apigateway-private"  # private REST API custom domains
 
 
 ENDPOINT_TARGETS: tuple[Target, ...] = (
@@ -119,6 +120,7 @@ ENDPOINT_TARGETS: tuple[Target, ...] = (
     Target.AMPLIFY,
     Target.TRANSFER_FTPS,
     Target.CLOUDFRONT_BACKED,
+    Target.APIGATEWAY_PRIVATE,
 )
 
 

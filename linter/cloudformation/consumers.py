@@ -21,7 +21,8 @@ TRANSFER = "AWS::Transfer::Server"
 APPSYNC = "AWS::AppSync::DomainName"
 COGNITO = "AWS::Cognito::UserPoolDomain"
 BEANSTALK = "AWS::ElasticBeanstalk::Environment"
-CONSUMER_TYPES = frozenset({AMPLIFY, TRANSFER, APPSYNC, COGNITO, BEANSTALK})
+APIGW_PRIVATE = "AWS::ApiGateway::DomainNameV2"  # custom domains of private REST APIs
+CONSUMER_TYPES = frozenset({AMPLIFY, TRANSFER, APPSYNC, COGNITO, BEANSTALK, APIGW_PRIVATE})
 
 _LISTENER_NS = re.compile(r"aws:(elbv2|elb):listener:(\w+)$")
 
@@ -33,7 +34,27 @@ def read(b: _Builder, lid: str) -> None:
         APPSYNC: appsync,
         COGNITO: cognito,
         BEANSTALK: beanstalk,
+        APIGW_PRIVATE: apigateway_private,
     }[b.rtype(lid)](b, lid)
+
+
+def apigateway_private(b: _Builder, lid: str) -> None:
+    """`AWS::ApiGateway::DomainNameV2` `CertificateArn`: an ACM certificate in the API's
+    region."""
+    cert = b.value(lid, "CertificateArn")
+    if cert is None:
+        return
+    policy = b.value(lid, "SecurityPolicy")
+    ep = b.endpoint(
+        lid,
+        Target.APIGATEWAY_PRIVATE,
+        f"{APIGW_PRIVATE} (private custom domain)",
+        protocol="HTTPS",
+        ssl_policy=policy if isinstance(policy, str) else None,
+        certificate_required=False,
+        region=b.source.region,
+    )
+    b.bind(ep, cert, b.loc(lid, "CertificateArn"), "CertificateArn")
 
 
 def amplify(b: _Builder, lid: str) -> None:

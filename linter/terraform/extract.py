@@ -528,8 +528,16 @@ class Extractor:
         if blk is None:
             return
         policy = _s(inst.attr("security_policy"))
+        # A PRIVATE domain (private REST APIs) takes its regional certificate in certificate_arn.
+        conf = blk.block("endpoint_configuration")
+        types = (
+            inst.scope().eval_attr(conf.attrs["types"], inst.file)
+            if conf is not None and "types" in conf.attrs
+            else None
+        )
+        private = isinstance(types, list) and "PRIVATE" in [str(t).upper() for t in types]
         for name, target in (
-            ("certificate_arn", Target.APIGATEWAY_EDGE),
+            ("certificate_arn", Target.APIGATEWAY_PRIVATE if private else Target.APIGATEWAY_EDGE),
             ("regional_certificate_arn", Target.APIGATEWAY_REGIONAL),
         ):
             attr = blk.attrs.get(name)
@@ -544,7 +552,8 @@ class Extractor:
                 protocol="HTTPS",
                 ssl_policy=policy,
                 certificate_required=False,
-                target_reason=f"aws_api_gateway_domain_name {name}",
+                target_reason=f"aws_api_gateway_domain_name {name}"
+                + (" (endpoint type PRIVATE)" if private else ""),
             )
             self.bind(ep, inst, attr, value, "default")
 

@@ -40,3 +40,27 @@ def test_fixture_template_one_finding_per_consumer(tmp_path: Path) -> None:
         ("error", "certificate_region_mismatch", 43),  # Cognito: us-east-1 only
         ("error", "unsupported_key_algorithm", 56),  # Beanstalk classic: no ACM EC
     ]
+
+
+def test_private_domain_name_v2(tmp_path: Path) -> None:
+    (tmp_path / "private.yaml").write_text(
+        "Resources:\n"
+        "  Cert:\n"
+        "    Type: AWS::CertificateManager::Certificate\n"
+        "    Properties:\n"
+        "      DomainName: internal.example.com\n"
+        "      KeyAlgorithm: EC_prime256v1\n"
+        "  Domain:\n"
+        "    Type: AWS::ApiGateway::DomainNameV2\n"
+        "    Properties:\n"
+        "      DomainName: internal.example.com\n"
+        "      CertificateArn: !Ref Cert\n"
+        "      EndpointConfiguration:\n"
+        "        Types: [PRIVATE]\n"
+    )
+    model = load_template(tmp_path / "private.yaml", LoadOptions.for_root(tmp_path))
+    [binding] = model.bindings
+    assert binding.endpoint.target is Target.APIGATEWAY_PRIVATE
+    [finding] = evaluate(model, Settings())
+    # EC keys are not documented for API Gateway custom domains: a warning, at the attribute
+    assert (finding.severity.value, finding.location.line) == ("warning", 11)

@@ -77,3 +77,29 @@ resource "aws_elastic_beanstalk_environment" "app" {
     assert binding.endpoint.target is Target.ALB
     assert binding.endpoint.ssl_policy == "ELBSecurityPolicy-TLS13-1-2-2021-06"
     assert binding.location.line == 29
+
+
+def test_private_api_gateway_domain_is_regional_not_edge(tmp_path: Path) -> None:
+    """A PRIVATE domain's certificate_arn is a certificate in the API's region: judged as a
+    private custom domain, never as an edge domain that needs us-east-1."""
+    tree = write_tree(
+        tmp_path,
+        {
+            "main.tf": """
+provider "aws" {
+  region = "eu-west-1"
+}
+resource "aws_api_gateway_domain_name" "internal" {
+  domain_name     = "internal.example.com"
+  certificate_arn = "arn:aws:acm:eu-west-1:111122223333:certificate/internal"
+  endpoint_configuration {
+    types = ["PRIVATE"]
+  }
+}
+"""
+        },
+    )
+    model = load(tree)
+    [binding] = model.bindings
+    assert binding.endpoint.target is Target.APIGATEWAY_PRIVATE
+    assert [f.rule for f in findings(model)] == ["unresolved_certificate"]  # key unknown only
