@@ -118,6 +118,17 @@ def _templates_and_assemblies(top: Path, reader: SafeReader | None = None) -> li
     import os
 
     units: list[Unit] = []
+    sniffers: dict[str, Any] = {}
+
+    def sniffer(module: str, name: str) -> Any:
+        """A front end's sniffing function, looked up once per walk, not once per file."""
+        if module not in sniffers:
+            try:
+                (sniffers[module],) = _front_end(module, name)
+            except FrontEndMissing:
+                sniffers[module] = None
+        return sniffers[module]
+
     for dirpath, dirnames, filenames in os.walk(top):
         here = Path(dirpath)
         if here != top and _is_cloud_assembly(here):
@@ -127,22 +138,20 @@ def _templates_and_assemblies(top: Path, reader: SafeReader | None = None) -> li
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
         for name in sorted(filenames):
             child = here / name
-            if child.suffix.lower() not in TEMPLATE_SUFFIXES:
+            suffix = child.suffix.lower()
+            if suffix not in TEMPLATE_SUFFIXES:
                 continue
             try:
-                if child.stat().st_size > _MAX_TEMPLATE_BYTES:
-                    continue
-                (is_template,) = _front_end("linter.cloudformation", "is_cloudformation_template")
-            except (OSError, FrontEndMissing):
+                size = child.stat().st_size
+            except OSError:
                 continue
-            if is_template(child, reader):
+            is_template = sniffer("linter.cloudformation", "is_cloudformation_template")
+            if size <= _MAX_TEMPLATE_BYTES and is_template and is_template(child, reader):
                 units.append(Unit("template", child))
-            elif child.suffix.lower() in MANIFEST_SUFFIXES:
-                try:
-                    (is_manifest,) = _front_end("linter.kubernetes", "is_kubernetes_manifest")
-                except FrontEndMissing:
-                    continue
-                if is_manifest(child, reader):
+            elif suffix in MANIFEST_SUFFIXES:
+                # Rendered charts can be larger than any template; the sniff has its own cap.
+                is_manifest = sniffer("linter.kubernetes", "is_kubernetes_manifest")
+                if is_manifest and is_manifest(child, reader):
                     units.append(Unit("kubernetes", child))
     return units
 

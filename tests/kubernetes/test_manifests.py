@@ -206,3 +206,21 @@ def test_sniff_claims_only_files_with_a_service_or_ingress(eks_app: Path) -> Non
         ("kubernetes", "manifests.yaml"),
         ("template", "stack.yaml"),
     ]
+
+
+def test_sniff_never_reads_through_a_link_out_of_the_root(tmp_path: Path) -> None:
+    from linter.kubernetes import is_kubernetes_manifest
+    from linter.safe_files import SafeReader
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "svc.yaml").write_text("kind: Service\n")
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "linked.yaml").symlink_to(outside / "svc.yaml")
+    (root / "linked_dir").symlink_to(outside, target_is_directory=True)
+    (root / "own.yaml").write_text("kind: Service\n")
+    reader = SafeReader(root)
+    assert is_kubernetes_manifest(root / "own.yaml", reader)
+    assert not is_kubernetes_manifest(root / "linked.yaml", reader)
+    assert not is_kubernetes_manifest(root / "linked_dir" / "svc.yaml", reader)
