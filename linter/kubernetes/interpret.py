@@ -24,6 +24,8 @@ from linter.model import Binding, Certificate, Endpoint, Location, Model, Target
 Resolver = Callable[[Any, Location, str], tuple[Certificate | None, str | None]]
 
 SERVICE_LB_CHOICES = ("classic", "nlb")  # .certfit.hcl kubernetes { service_load_balancer }
+# K8sObject.fields key a front end sets when the whole annotations map is not known
+UNKNOWN_ANNOTATIONS = "(annotations)"
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,7 @@ class Interpreter:
 
     def service(self, o: K8sObject) -> None:
         svc = self.data["service"]
-        cert_v = o.annotations.get(svc["ssl_cert"])
+        cert_v = o.annotations.get(svc["ssl_cert"]) or o.fields.get(UNKNOWN_ANNOTATIONS)
         if cert_v is None:
             return
         type_v = o.fields.get("type")
@@ -180,7 +182,21 @@ class Interpreter:
             ssl_policy=policy,
             alternatives=alternatives,
         )
-        self.bind_list(ep, cert_v, svc["ssl_cert"], o.callers)
+        if not self.unknown_annotations(ep, cert_v, o):
+            self.bind_list(ep, cert_v, svc["ssl_cert"], o.callers)
+
+    def unknown_annotations(self, ep: Endpoint, v: Value, o: K8sObject) -> bool:
+        """A binding that says the annotations (and so the certificates) are not known."""
+        if o.fields.get(UNKNOWN_ANNOTATIONS) is not v:
+            return False
+        reason = (
+            f"its annotations are not known before apply ({_reason(v.value)}), so neither "
+            "are its certificates; give them values (tfvars) or map the ARNs in .certfit.hcl"
+        )
+        self.model.bindings.append(
+            Binding(ep, None, v.location, unresolved_reason=reason, callers=o.callers)
+        )
+        return True
 
     # -- Ingresses -------------------------------------------------------------------------
     def ingress_class(
@@ -224,7 +240,7 @@ class Interpreter:
     ) -> None:
         ing = self.data["ingress"]
         is_alb, why, cls, entry = self.ingress_class(o, classes)
-        cert_v = o.annotations.get(ing["certificate_arn"])
+        cert_v = o.annotations.get(ing["certificate_arn"]) or o.fields.get(UNKNOWN_ANNOTATIONS)
         policy_v = o.annotations.get(ing["ssl_policy"])
         param_obj = None
         if cls is not None and entry is not None:
@@ -237,7 +253,8 @@ class Interpreter:
             policy_v = param_obj.fields.get(entry["params_ssl_policy"]) or policy_v
         if is_alb is False:
             return  # nginx, traefik, ...: not an AWS load balancer
-        if is_alb is None and cert_v is None:
+        unknown = cert_v is not None and cert_v is o.fields.get(UNKNOWN_ANNOTATIONS)
+        if is_alb is None and (cert_v is None or unknown):
             return  # no AWS class and no AWS certificate annotation: nothing of ours
         if is_alb is None:
             # Only the AWS controllers read alb.ingress.kubernetes.io/certificate-arn.
@@ -247,7 +264,8 @@ class Interpreter:
             return
         ep = self.endpoint(o, Target.ALB, why, protocol="HTTPS", ssl_policy=_text(policy_v))
         if cert_v is not None:
-            self.bind_list(ep, cert_v, "certificate-arn", o.callers)
+            if not self.unknown_annotations(ep, cert_v, o):
+                self.bind_list(ep, cert_v, "certificate-arn", o.callers)
             return
         reason = (
             "no certificate ARN is given, so the controller discovers certificates in ACM by the "

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from linter.kubernetes.interpret import K8sObject, Value, objects_from_manifest
+from linter.kubernetes.interpret import UNKNOWN_ANNOTATIONS, K8sObject, Value, objects_from_manifest
 from linter.model import Location
 from linter.terraform.blocks import Attr, Block
 from linter.terraform.modules import ResourceInstance
@@ -55,6 +55,8 @@ def _annotations(inst: ResourceInstance, meta: Block | None, obj: K8sObject) -> 
     if isinstance(value, Mapping):
         for key, v in value.items():
             obj.annotations[str(key)] = Value(v, _key_location(inst, attr, str(key)))
+    else:  # not known before apply: the interpretation says what it cannot tell
+        obj.fields[UNKNOWN_ANNOTATIONS] = Value(value, inst.location(attr))
 
 
 def _objects_from_blocks(inst: ResourceInstance, blk: Block) -> list[K8sObject]:

@@ -185,3 +185,43 @@ resource "helm_release" "plain" {
     ingress = by["helm_release.gateway (values.ingress)"]
     assert ingress.endpoint.target is Target.ALB and ingress.location.line == 33
     assert "read only by the ALB controllers" in ingress.endpoint.target_reason
+
+
+def test_annotations_not_known_before_apply_are_said_not_skipped(tmp_path: Path) -> None:
+    tree = write_tree(
+        tmp_path,
+        {
+            "main.tf": """
+variable "annotations" {
+  type = map(string)
+}
+resource "kubernetes_service_v1" "api" {
+  metadata {
+    name        = "api"
+    annotations = var.annotations
+  }
+  spec {
+    type                = "LoadBalancer"
+    load_balancer_class = "service.k8s.aws/nlb"
+  }
+}
+resource "kubernetes_service_v1" "internal" {
+  metadata {
+    name        = "internal"
+    annotations = var.annotations
+  }
+  spec {
+    type = "ClusterIP"
+  }
+}
+"""
+        },
+    )
+    model = load(tree)
+    [binding] = model.bindings
+    assert binding.endpoint.address == "kubernetes_service_v1.api"
+    assert binding.certificate is None and binding.location.line == 8
+    [finding] = findings(model)
+    assert finding.rule == "unresolved_certificate" and "annotations are not known" in (
+        finding.message
+    )
