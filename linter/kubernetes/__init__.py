@@ -181,7 +181,17 @@ def load_stdin(options: LoadOptions, stream: BinaryIO | None = None) -> Model:
         )
         return unit.model
     text = _decode(data, STDIN_FILE, unit.model)
+    global _stdin
+    _stdin = text
     return unit.load(text) if text is not None else unit.model
+
+
+_stdin: str | None = None  # standard input can be read once; inline ignores read it again
+
+
+def stdin_text() -> str | None:
+    """The manifests read from standard input in this run (for inline ignore comments)."""
+    return _stdin
 
 
 __all__ = [
@@ -190,4 +200,5 @@ __all__ = [
     "load_manifests",
     "load_stdin",
     "looks_like_manifest",
+    "stdin_text",
 ]

@@ -3,8 +3,11 @@ certificates, judged by the same engine as listeners."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from linter.model import Target
 from tests.cli.conftest import Run
@@ -224,3 +227,20 @@ def test_sniff_never_reads_through_a_link_out_of_the_root(tmp_path: Path) -> Non
     assert is_kubernetes_manifest(root / "own.yaml", reader)
     assert not is_kubernetes_manifest(root / "linked.yaml", reader)
     assert not is_kubernetes_manifest(root / "linked_dir" / "svc.yaml", reader)
+
+
+def test_inline_ignores_apply_to_piped_manifests_and_no_file_stands_in_for_stdin(
+    eks_app: Path, monkeypatch: pytest.MonkeyPatch, certfit: Callable[..., Run]
+) -> None:
+    text = (eks_app / "manifests.yaml").read_text()
+    annotation = "    service.beta.kubernetes.io/aws-load-balancer-ssl-cert: ACM/ec-p256"
+    annotation = annotation.replace("ACM/", "arn:aws:acm:eu-west-1:111122223333:certificate/")
+    marked = text.replace(
+        annotation, "    # certfit-ignore: unsupported_key_algorithm # next sprint\n" + annotation
+    )
+    # a committed file named like standard input must not silence anything
+    (eks_app / "<stdin>").write_text("# certfit-ignore-file: all\n")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(marked.encode())))
+    run = certfit("-f", "compact", "-", cwd=eks_app)
+    lines = [line for line in run.out.splitlines() if line.startswith("<stdin>:")]
+    assert [line.split(": ")[0] for line in lines] == ["<stdin>:32:5"], run.out
