@@ -51,6 +51,32 @@ def test_plan_kubernetes_and_other_consumers(tmp_path: Path) -> None:
                         {"protocols": ["FTPS"], "certificate": ACM + "rsa3072"},
                     ),
                     _resource(
+                        "aws_amplify_domain_association.site",
+                        {
+                            "certificate_settings": [
+                                {"type": "CUSTOM", "custom_certificate_arn": ACM + "site"}
+                            ]
+                        },
+                    ),
+                    _resource("aws_appsync_domain_name.graphql", {"certificate_arn": ACM + "g"}),
+                    _resource(
+                        "aws_elastic_beanstalk_environment.web",
+                        {
+                            "setting": [
+                                {
+                                    "namespace": "aws:elasticbeanstalk:environment",
+                                    "name": "LoadBalancerType",
+                                    "value": "network",
+                                },
+                                {
+                                    "namespace": "aws:elbv2:listener:443",
+                                    "name": "SSLCertificateArns",
+                                    "value": ACM + "web",
+                                },
+                            ]
+                        },
+                    ),
+                    _resource(
                         "aws_api_gateway_domain_name.internal",
                         {
                             "certificate_arn": ACM + "internal",
@@ -76,7 +102,16 @@ def test_plan_kubernetes_and_other_consumers(tmp_path: Path) -> None:
         "kubernetes_service_v1.partner": Target.NLB,
         "aws_transfer_server.files": Target.TRANSFER_FTPS,
         "aws_api_gateway_domain_name.internal": Target.APIGATEWAY_PRIVATE,
+        "aws_amplify_domain_association.site": Target.AMPLIFY,
+        "aws_appsync_domain_name.graphql": Target.CLOUDFRONT_BACKED,
+        "aws_elastic_beanstalk_environment.web listener 443": Target.NLB,
     }
     errors = [f for f in evaluate(model, Settings()) if f.severity.value == "error"]
-    assert sorted(f.details["target"] for f in errors) == ["nlb", "transfer-ftps"]
+    assert sorted((f.rule, f.details["target"]) for f in errors) == [
+        # the Amplify and AppSync certificates are in eu-west-1: both need us-east-1
+        ("certificate_region_mismatch", "amplify"),
+        ("certificate_region_mismatch", "cloudfront-backed"),
+        ("unsupported_key_algorithm", "nlb"),
+        ("unsupported_key_algorithm", "transfer-ftps"),
+    ]
     assert all(f.location.line > 1 for f in errors)  # the resource's address in the plan
