@@ -348,3 +348,66 @@ def objects_from_manifest(
     for key, value in spec.items():
         obj.fields[str(key)] = Value(value, locate(spec, str(key)))
     return [obj]
+
+
+# -- Helm chart values (Terraform helm_release, the CDK's add_helm_chart) --------------------
+# A chart's templates decide what its values become, and certfit does not render charts. What
+# is sound without them: an `annotations` map in the values that holds a certificate annotation
+# belongs to the object that annotation is read on (a Service for ssl-cert, an ALB Ingress for
+# certificate-arn), so it is judged as that object with its sibling annotations; the Service's
+# type and class stay unknown (judged as the unannotated case: Classic LB or NLB, both).
+
+
+class ChartDecides:
+    """A value only the chart's templates know."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def annotation_maps(
+    node: Any, path: tuple[str, ...] = (), depth: int = 0
+) -> list[tuple[tuple[str, ...], Mapping[str, Any]]]:
+    """Every mapping under a key `annotations` in parsed chart values, with its path."""
+    found: list[tuple[tuple[str, ...], Mapping[str, Any]]] = []
+    if isinstance(node, Mapping) and depth < 40:
+        for key, value in node.items():
+            if key == "annotations" and isinstance(value, Mapping):
+                found.append((path, value))
+            else:
+                found.extend(annotation_maps(value, (*path, str(key)), depth + 1))
+    elif isinstance(node, list) and depth < 40:
+        for i, item in enumerate(node):
+            found.extend(annotation_maps(item, (*path, str(i)), depth + 1))
+    return found
+
+
+def objects_from_chart_values(
+    groups: Mapping[tuple[str, ...], Mapping[str, Value]],
+    location: Location,
+    address: str,
+    callers: tuple[Location, ...] = (),
+) -> list[K8sObject]:
+    """The Services and Ingresses that annotation maps (by their path in the values) stand
+    for: only those holding a certificate annotation."""
+    cert_keys = {
+        data()["service"]["ssl_cert"]: "Service",
+        data()["ingress"]["certificate_arn"]: "Ingress",
+    }
+    objects: list[K8sObject] = []
+    for path, found in groups.items():
+        for kind in sorted({cert_keys[k] for k in found if k in cert_keys}):
+            where = ".".join(path) or "values"
+            obj = K8sObject(
+                kind=kind,
+                name=where,
+                address=f"{address} ({where})",
+                location=location,
+                annotations=dict(found),
+                callers=callers,
+            )
+            if kind == "Service":
+                reason = "the chart's templates decide the Service's type"
+                obj.fields["type"] = Value(ChartDecides(reason), location)
+            objects.append(obj)
+    return objects

@@ -13,7 +13,14 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from linter.kubernetes.interpret import UNKNOWN_ANNOTATIONS, K8sObject, Value, objects_from_manifest
+from linter.kubernetes.interpret import (
+    UNKNOWN_ANNOTATIONS,
+    K8sObject,
+    Value,
+    annotation_maps,
+    objects_from_chart_values,
+    objects_from_manifest,
+)
 from linter.model import Location
 from linter.terraform.blocks import Attr, Block
 from linter.terraform.modules import ResourceInstance
@@ -127,12 +134,8 @@ def k8s_objects(inst: ResourceInstance) -> list[K8sObject]:
 
 
 # -- helm_release -------------------------------------------------------------------------
-# A chart's templates decide what its values become, and certfit does not render charts. What
-# is sound without them: an `annotations` map in the values (through `set` or `values`) that
-# holds a certificate annotation belongs to the object that annotation is read on (a Service
-# for ssl-cert, an ALB Ingress for certificate-arn), so it is judged as that object with its
-# sibling annotations; the Service's type and class stay unknown (judged as the unannotated
-# case: Classic LB or NLB, both).
+# Annotation maps in `set` and `values`, judged as the objects they stand for (see
+# `objects_from_chart_values`: charts are not rendered).
 HELM_TYPES = {"helm_release"}
 _HELM_DOT = re.compile(r"(?<!\\)\.")
 
@@ -163,28 +166,7 @@ def _helm_leaves(inst: ResourceInstance, blk: Block) -> list[tuple[tuple[str, ..
     return out
 
 
-def _annotation_maps(node: Any, path: tuple[str, ...] = (), depth: int = 0) -> list[Any]:
-    """Every mapping under a key `annotations` in parsed values."""
-    found: list[Any] = []
-    if isinstance(node, Mapping) and depth < 40:
-        for key, value in node.items():
-            if key == "annotations" and isinstance(value, Mapping):
-                found.append((path, value))
-            else:
-                found.extend(_annotation_maps(value, (*path, str(key)), depth + 1))
-    elif isinstance(node, list) and depth < 40:
-        for i, item in enumerate(node):
-            found.extend(_annotation_maps(item, (*path, str(i)), depth + 1))
-    return found
-
-
 def _objects_from_helm(inst: ResourceInstance, blk: Block) -> list[K8sObject]:
-    from linter.kubernetes.interpret import data
-
-    cert_keys = {
-        data()["service"]["ssl_cert"]: "Service",
-        data()["ingress"]["certificate_arn"]: "Ingress",
-    }
     groups: dict[tuple[str, ...], dict[str, Value]] = {}
     for path, value, loc in _helm_leaves(inst, blk):
         if len(path) >= 2 and path[-2] == "annotations":
@@ -192,25 +174,9 @@ def _objects_from_helm(inst: ResourceInstance, blk: Block) -> list[K8sObject]:
     values_attr = blk.attrs.get("values")
     if values_attr is not None:
         _values_annotations(inst, values_attr, groups)
-    objects: list[K8sObject] = []
-    for path, found in groups.items():
-        kinds = {cert_keys[k] for k in found if k in cert_keys}
-        for kind in sorted(kinds):
-            obj = K8sObject(
-                kind=kind,
-                name=".".join(path) or inst.address,
-                address=f"{inst.address} ({'.'.join(path) or 'values'})",
-                location=inst.location(),
-                annotations=dict(found),
-                callers=inst.mod.callers,
-            )
-            if kind == "Service":
-                obj.fields["type"] = Value(
-                    _ChartDecides("the chart's templates decide the Service's type"),
-                    inst.location(),
-                )
-            objects.append(obj)
-    return objects
+    return objects_from_chart_values(
+        groups, inst.location(), inst.address, callers=inst.mod.callers
+    )
 
 
 def _values_annotations(
@@ -228,14 +194,7 @@ def _values_annotations(
         except Exception:  # not YAML: the chart would refuse it too; nothing to read here
             continue
         for doc in docs:
-            for path, mapping in _annotation_maps(doc):
+            for path, mapping in annotation_maps(doc):
                 group = groups.setdefault(("values", *path), {})
                 for key, value in mapping.items():
                     group[str(key)] = Value(value, _key_location(inst, attr, str(key)))
-
-
-class _ChartDecides:
-    """A value only the chart's templates know."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
