@@ -16,13 +16,20 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from linter.cloudformation.intrinsics import Unknown
-from linter.kubernetes.interpret import K8sObject, objects_from_manifest
+from linter.kubernetes.interpret import (
+    K8sObject,
+    Value,
+    annotation_maps,
+    objects_from_chart_values,
+    objects_from_manifest,
+)
 from linter.model import Certificate, InputError, Location, Severity
 
 if TYPE_CHECKING:
     from linter.cloudformation.resources import _Builder
 
 K8S_RESOURCE = "Custom::AWSCDK-EKS-KubernetesResource"
+HELM_RESOURCE = "Custom::AWSCDK-EKS-HelmChart"  # cluster.add_helm_chart: Values is JSON
 _MARKER = "__certfit_piece_{}__"
 _MARKER_RE = re.compile(r"__certfit_piece_(\d+)__")
 
@@ -110,3 +117,24 @@ def manifest_objects(builder: _Builder, lid: str, pieces: ManifestPieces) -> lis
             )
         )
     return objects
+
+
+def helm_chart_objects(builder: _Builder, lid: str, pieces: ManifestPieces) -> list[K8sObject]:
+    """The Services and Ingresses a HelmChart's `Values` annotate (the chart is not
+    rendered: see `objects_from_chart_values`)."""
+    raw = builder.props(lid).get("Values")
+    if raw is None:
+        return []
+    location = builder.loc(lid, "Values")
+    text = pieces.text(builder, raw)
+    try:
+        values = json.loads(text) if text is not None else None
+    except (json.JSONDecodeError, RecursionError):
+        values = None
+    if values is None:
+        return []  # Values not known before deploy or not JSON: nothing to say about keys
+    groups = {
+        path: {str(k): Value(v, location) for k, v in mapping.items()}
+        for path, mapping in annotation_maps(values)
+    }
+    return objects_from_chart_values(groups, location, builder.address(lid))

@@ -22,7 +22,13 @@ from linter.cloudformation.intrinsics import (
     Scope,
     Unknown,
 )
-from linter.cloudformation.kubernetes import K8S_RESOURCE, ManifestPieces, manifest_objects
+from linter.cloudformation.kubernetes import (
+    HELM_RESOURCE,
+    K8S_RESOURCE,
+    ManifestPieces,
+    helm_chart_objects,
+    manifest_objects,
+)
 from linter.cloudformation.parse import where
 from linter.keys import key_info_from_acm_name
 from linter.kubernetes.interpret import K8sObject, interpret
@@ -56,6 +62,7 @@ APIGW2 = "AWS::ApiGatewayV2::DomainName"
 # Resource types this front end reads; the Aspect resolves only these (and their references).
 RELEVANT_TYPES = frozenset(
     {ACM, IAM_CERT, LISTENER, LISTENER_CERT, ELBV2, CLB, CLOUDFRONT, APIGW, APIGW2, K8S_RESOURCE}
+    | {HELM_RESOURCE}
     | CONSUMER_TYPES
 )
 
@@ -598,6 +605,8 @@ class _Builder:
         for lid in self.lids:
             if self.rtype(lid) == K8S_RESOURCE:
                 objects.extend(manifest_objects(self, lid, pieces))
+            elif self.rtype(lid) == HELM_RESOURCE:
+                objects.extend(helm_chart_objects(self, lid, pieces))
         if not objects:
             return
 

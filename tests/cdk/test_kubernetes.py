@@ -137,3 +137,38 @@ def test_validation_plugin_reads_the_manifests_and_the_cluster_setting(tmp_path:
         "Classic Load Balancer HTTPS/SSL listener",
         "Network Load Balancer TLS listener",
     ]
+
+
+def test_add_helm_chart_values_annotations_are_judged(tmp_path: Path) -> None:
+    app = new_app(tmp_path / "cdk.out")
+    stack = cdk.Stack(app, "Gw", env=cdk.Environment(account="111122223333", region="eu-west-1"))
+    cluster = eks.Cluster.from_cluster_attributes(
+        stack,
+        "Cluster",
+        cluster_name="prod",
+        kubectl_role_arn="arn:aws:iam::111122223333:role/kubectl",
+    )
+    cert = acm.Certificate(
+        stack, "Cert", domain_name="gw.example.com", key_algorithm=acm.KeyAlgorithm.EC_SECP384_R1
+    )
+    cluster.add_helm_chart(
+        "Gateway",
+        chart="gateway",
+        repository="https://charts.example.com",
+        values={
+            "service": {
+                "annotations": {
+                    SSL_CERT: cert.certificate_arn,
+                    "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+                }
+            },
+            "replicas": 2,
+        },
+    )
+    app.synth()
+    model = load_cdk_out(tmp_path / "cdk.out", LoadOptions.for_root(tmp_path))
+    [binding] = model.bindings
+    assert binding.endpoint.target is Target.NLB
+    assert binding.certificate is not None and binding.certificate.address == "Gw/Cert"
+    assert "chart's templates decide" in binding.endpoint.target_reason
+    assert binding.location.construct_path == "Gw/Cluster/chart-Gateway/Resource/Default"
