@@ -244,3 +244,21 @@ def test_inline_ignores_apply_to_piped_manifests_and_no_file_stands_in_for_stdin
     run = certfit("-f", "compact", "-", cwd=eks_app)
     lines = [line for line in run.out.splitlines() if line.startswith("<stdin>:")]
     assert [line.split(": ")[0] for line in lines] == ["<stdin>:32:5"], run.out
+
+
+def test_ingress_ssl_policy_feeds_ssl_policy_mismatch(tmp_path: Path) -> None:
+    text = """\
+    apiVersion: networking.k8s.io/v1
+    kind: Ingress
+    metadata:
+      name: strict
+      annotations:
+        alb.ingress.kubernetes.io/ssl-policy: ELBSecurityPolicy-TLS13-1-2-Res-RFC9151-FIPS-2023-07
+        alb.ingress.kubernetes.io/certificate-arn: ACM/p256
+    spec:
+      ingressClassName: alb
+    """
+    model = load_text(tmp_path, text, {"p256": "EC_prime256v1"})
+    [ep] = model.endpoints
+    assert ep.ssl_policy == "ELBSecurityPolicy-TLS13-1-2-Res-RFC9151-FIPS-2023-07"
+    assert [(f.rule, f.location.line) for f in judged(model)] == [("ssl_policy_mismatch", 7)]
