@@ -89,6 +89,7 @@ class Judge:
 
         cfg = load_config(path, self.root, known_rules=RULE_NAMES)
         self.options.certificate_mappings.update(cfg.certificate_mappings)
+        self.options.kubernetes_service_lb = cfg.kubernetes_service_lb
         self.config_suppressions.extend(cfg.suppressions)
         if cfg.as_of is not None:
             self.settings.as_of = cfg.as_of

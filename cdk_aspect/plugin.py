@@ -123,7 +123,9 @@ class CertFitValidation:
         # reading the assembly itself, nothing else.
         reader = SafeReader(self.judge.root, extra_roots=tuple({t.parent for t in templates}))
         options = LoadOptions(
-            reader=reader, certificate_mappings=self.judge.options.certificate_mappings
+            reader=reader,
+            certificate_mappings=self.judge.options.certificate_mappings,
+            kubernetes_service_lb=self.judge.options.kubernetes_service_lb,
         )
         model: Model = load_cdk_stacks(templates, options)
         # Stack paths from the manifests (displayName), not context.stack_templates: each of

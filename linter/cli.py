@@ -108,7 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
-        "paths", nargs="*", metavar="PATH", help="module directories, files or cdk.out (default .)"
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="module directories, files or cdk.out (default .); - reads Kubernetes manifests "
+        "from standard input",
     )
     p.add_argument("--version", action="store_true", help="print the version and exit")
     p.add_argument("-f", "--format", choices=FORMATS, help="output format (default: default)")
@@ -403,9 +407,11 @@ def build_request(
         cache_dir=None if args.no_cache else cache_dir(environ),
         certificate_mappings=config.certificate_mappings,
         environ=dict(environ),
+        kubernetes_service_lb=config.kubernetes_service_lb,
     )
     return LintRequest(
-        paths=[(cwd / p) for p in (args.paths or ["."])],
+        # "-" is standard input: Kubernetes manifests piped from helm template / kustomize.
+        paths=[Path("-") if p == "-" else (cwd / p) for p in (args.paths or ["."])],
         options=options,
         config=config,
         recursive=args.recursive,

@@ -27,6 +27,10 @@ TARGET_LABELS: dict[str, str] = {
     "cloudfront": "CloudFront distribution",
     "apigateway-regional": "API Gateway regional custom domain",
     "apigateway-edge": "API Gateway edge-optimized custom domain",
+    "amplify": "Amplify Hosting custom domain",
+    "transfer-ftps": "Transfer Family FTPS server",
+    "cloudfront-backed": "CloudFront-backed custom domain (AppSync, Cognito)",
+    "apigateway-private": "API Gateway private custom domain",
 }
 
 SOURCE_LABELS: dict[str, str] = {

@@ -86,6 +86,7 @@ class Config:
     certificate_mappings: dict[str, CertificateMapping] = field(default_factory=dict)
     suppressions: list[Suppression] = field(default_factory=list)
     errors: list[InputError] = field(default_factory=list)
+    kubernetes_service_lb: str | None = None  # kubernetes { service_load_balancer = ... }
 
     def rule_enabled(self, name: str) -> bool:
         rc = self.rules.get(name)
@@ -264,10 +265,12 @@ def parse_config(
             _certificate_block(block, r)
         elif kind == "suppress":
             _suppress_block(block, r, known)
+        elif kind == "kubernetes":
+            _kubernetes_block(block, r)
         else:
             r.error(
                 "unknown config block",
-                f"'{kind}' is not a config block (config, rule, certificate, suppress)",
+                f"'{kind}' is not a config block (config, rule, certificate, suppress, kubernetes)",
                 block,
             )
     return config
@@ -324,6 +327,25 @@ def _config_block(block: Any, r: _Reader) -> None:
                     r.error("invalid config value", 'variables must be ["name=value", ...]', view)
         else:
             r.error("unknown config attribute", f"'{name}' is not a config attribute", view)
+
+
+def _kubernetes_block(block: Any, r: _Reader) -> None:
+    """`kubernetes { service_load_balancer = "classic" | "nlb" }`: what an unannotated
+    `type: LoadBalancer` Service becomes in the user's clusters (the code cannot tell)."""
+    from linter.kubernetes.interpret import SERVICE_LB_CHOICES
+
+    for name, (value, view) in r.attrs(block).items():
+        if name == "service_load_balancer" and value in SERVICE_LB_CHOICES:
+            r.config.kubernetes_service_lb = value
+        elif name == "service_load_balancer":
+            r.error(
+                "invalid config value",
+                'service_load_balancer must be "classic" (the cloud provider\'s Classic LB) or '
+                '"nlb" (AWS Load Balancer Controller v2.5+ webhook, EKS Auto Mode)',
+                view,
+            )
+        else:
+            r.error("unknown config attribute", f"'{name}' is not a kubernetes attribute", view)
 
 
 def _label(block: Any, r: _Reader, what: str) -> str | None:

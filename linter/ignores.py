@@ -112,6 +112,10 @@ def _source_files(findings: list[Finding], model: Model) -> list[str]:
 
 
 def _read(reader: SafeReader, file: str) -> str | None:
+    if file == "<stdin>":  # manifests piped in: their own text, never a file of that name
+        from linter.kubernetes import stdin_text
+
+        return stdin_text()
     try:
         real = reader.resolve(file)
         if not real.is_file() or real.stat().st_size > _MAX_BYTES:

@@ -23,6 +23,7 @@ from linter.report import Report
 from linter.safe_files import SafeReader, UnsafePath
 
 TEMPLATE_SUFFIXES = (".json", ".yaml", ".yml", ".template", ".cfn")
+MANIFEST_SUFFIXES = (".json", ".yaml", ".yml")  # Kubernetes manifests
 UNRESOLVED = "unresolved_certificate"
 
 Progress = Callable[[str], None]
@@ -100,6 +101,10 @@ def _classify_file(path: Path, reader: SafeReader | None = None) -> str | None:
         (is_template,) = _front_end("linter.cloudformation", "is_cloudformation_template")
         if is_template(path, reader):
             return "template"
+    if suffix in MANIFEST_SUFFIXES:
+        (is_manifest,) = _front_end("linter.kubernetes", "is_kubernetes_manifest")
+        if is_manifest(path, reader):
+            return "kubernetes"
     return None
 
 
@@ -108,12 +113,24 @@ _MAX_TEMPLATE_BYTES = 2 * 1024 * 1024  # CloudFormation's own limit is 1 MB
 
 
 def _templates_and_assemblies(top: Path, reader: SafeReader | None = None) -> list[Unit]:
-    """For --recursive: every cdk.out assembly and CloudFormation template below `top`.
-    Plans are generated files and are linted only when named. Files inside an assembly are
-    read through it, never twice."""
+    """For --recursive: every cdk.out assembly, CloudFormation template and Kubernetes manifest
+    (a YAML/JSON file with a `kind: Service` or `kind: Ingress` line) below `top`. Plans are
+    generated files and are linted only when named. Files inside an assembly are read through
+    it, never twice."""
     import os
 
     units: list[Unit] = []
+    sniffers: dict[str, Any] = {}
+
+    def sniffer(module: str, name: str) -> Any:
+        """A front end's sniffing function, looked up once per walk, not once per file."""
+        if module not in sniffers:
+            try:
+                (sniffers[module],) = _front_end(module, name)
+            except FrontEndMissing:
+                sniffers[module] = None
+        return sniffers[module]
+
     for dirpath, dirnames, filenames in os.walk(top):
         here = Path(dirpath)
         if here != top and _is_cloud_assembly(here):
@@ -123,16 +140,21 @@ def _templates_and_assemblies(top: Path, reader: SafeReader | None = None) -> li
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
         for name in sorted(filenames):
             child = here / name
-            if child.suffix.lower() not in TEMPLATE_SUFFIXES:
+            suffix = child.suffix.lower()
+            if suffix not in TEMPLATE_SUFFIXES:
                 continue
             try:
-                if child.stat().st_size > _MAX_TEMPLATE_BYTES:
-                    continue
-                (is_template,) = _front_end("linter.cloudformation", "is_cloudformation_template")
-            except (OSError, FrontEndMissing):
+                size = child.stat().st_size
+            except OSError:
                 continue
-            if is_template(child, reader):
+            is_template = sniffer("linter.cloudformation", "is_cloudformation_template")
+            if size <= _MAX_TEMPLATE_BYTES and is_template and is_template(child, reader):
                 units.append(Unit("template", child))
+            elif suffix in MANIFEST_SUFFIXES:
+                # Rendered charts can be larger than any template; the sniff has its own cap.
+                is_manifest = sniffer("linter.kubernetes", "is_kubernetes_manifest")
+                if is_manifest and is_manifest(child, reader):
+                    units.append(Unit("kubernetes", child))
     return units
 
 
@@ -154,8 +176,8 @@ def discover(
             return [], [
                 InputError(
                     "unrecognised input",
-                    f"{rel} is neither a Terraform plan (terraform show -json) nor a "
-                    "CloudFormation template",
+                    f"{rel} is neither a Terraform plan (terraform show -json), a "
+                    "CloudFormation template nor a Kubernetes manifest with a Service or Ingress",
                     Location(rel),
                 )
             ]
@@ -200,6 +222,12 @@ def load_unit(unit: Unit, options: LoadOptions) -> Model:
         (load,) = _front_end("linter.cloudformation", "load_cdk_out")
     elif unit.kind == "plan":
         (load,) = _front_end("linter.terraform.plan", "load_plan")
+    elif unit.kind == "kubernetes":
+        (load,) = _front_end("linter.kubernetes", "load_manifests")
+    elif unit.kind == "kubernetes_stdin":
+        (load_stdin,) = _front_end("linter.kubernetes", "load_stdin")
+        stdin_model: Model = load_stdin(options)
+        return stdin_model
     else:
         (load,) = _front_end("linter.cloudformation", "load_template")
     model: Model = load(unit.path, options)
@@ -216,6 +244,11 @@ def load_models(request: LintRequest, progress: Progress | None = None) -> list[
     units: list[tuple[Unit, str]] = []
     seen: set[tuple[str, Path]] = set()
     for path in request.paths:
+        if str(path) == "-":  # standard input: manifests from helm template / kustomize
+            if ("kubernetes_stdin", path) not in seen:
+                seen.add(("kubernetes_stdin", path))
+                units.append((Unit("kubernetes_stdin", path), "-"))
+            continue
         rel = reader.relative(path)
         try:
             reader.resolve(path)

@@ -110,6 +110,10 @@ class Target(str, Enum):
     CLOUDFRONT = "cloudfront"
     APIGATEWAY_REGIONAL = "apigateway-regional"
     APIGATEWAY_EDGE = "apigateway-edge"
+    AMPLIFY = "amplify"
+    TRANSFER_FTPS = "transfer-ftps"
+    CLOUDFRONT_BACKED = "cloudfront-backed"  # AppSync and Cognito custom domains
+    APIGATEWAY_PRIVATE = "apigateway-private"  # private REST API custom domains
 
 
 ENDPOINT_TARGETS: tuple[Target, ...] = (
@@ -119,6 +123,10 @@ ENDPOINT_TARGETS: tuple[Target, ...] = (
     Target.CLOUDFRONT,
     Target.APIGATEWAY_REGIONAL,
     Target.APIGATEWAY_EDGE,
+    Target.AMPLIFY,
+    Target.TRANSFER_FTPS,
+    Target.CLOUDFRONT_BACKED,
+    Target.APIGATEWAY_PRIVATE,
 )
 
 
@@ -209,7 +217,10 @@ class Endpoint:
     """Something that serves TLS: a listener, a distribution, a custom domain.
 
     `target` is None when the kind of load balancer cannot be told; `target_reason` says how
-    it was decided ("load_balancer_type = network", "protocol TLS").
+    it was decided ("load_balancer_type = network", "protocol TLS"). `alternatives` are the
+    other targets it may be when that depends on something outside the code (a Kubernetes
+    Service is a Classic LB or an NLB depending on the cluster's controllers): rules judge
+    every one of them and say so.
     """
 
     address: str
@@ -223,6 +234,7 @@ class Endpoint:
     region: str | None = None
     callers: tuple[Location, ...] = ()
     lookup: LiveLookup | None = None  # a literal load balancer ARN --aws can describe
+    alternatives: tuple[Target, ...] = ()
 
 
 @dataclass(eq=False)

@@ -36,6 +36,9 @@ class LoadOptions:
     cache_dir: Path | None = None  # None switches the parse cache off
     certificate_mappings: dict[str, CertificateMapping] = field(default_factory=dict)
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    # What an unannotated Kubernetes Service of type LoadBalancer becomes: "classic", "nlb", or
+    # None (not known: both are judged).
+    kubernetes_service_lb: str | None = None
 
     @property
     def root(self) -> Path:

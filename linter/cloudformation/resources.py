@@ -11,7 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from linter.cloudformation import consumers
 from linter.cloudformation.cdk_metadata import CdkStackMetadata, add_acknowledgements
+from linter.cloudformation.consumers import CONSUMER_TYPES
 from linter.cloudformation.intrinsics import (
     CROSS_REGION_READER,
     CROSS_REGION_WRITER,
@@ -23,8 +25,16 @@ from linter.cloudformation.intrinsics import (
     Unknown,
     ssm_reference,
 )
+from linter.cloudformation.kubernetes import (
+    HELM_RESOURCE,
+    K8S_RESOURCE,
+    ManifestPieces,
+    helm_chart_objects,
+    manifest_objects,
+)
 from linter.cloudformation.parse import where
 from linter.keys import key_info_from_acm_name
+from linter.kubernetes.interpret import K8sObject, interpret
 from linter.mappings import certificate_from_arn
 from linter.model import (
     Binding,
@@ -55,7 +65,9 @@ APIGW2 = "AWS::ApiGatewayV2::DomainName"
 
 # Resource types this front end reads; the Aspect resolves only these (and their references).
 RELEVANT_TYPES = frozenset(
-    {ACM, IAM_CERT, LISTENER, LISTENER_CERT, ELBV2, CLB, CLOUDFRONT, APIGW, APIGW2}
+    {ACM, IAM_CERT, LISTENER, LISTENER_CERT, ELBV2, CLB, CLOUDFRONT, APIGW, APIGW2, K8S_RESOURCE}
+    | {HELM_RESOURCE}
+    | CONSUMER_TYPES
 )
 
 # Resource types that carry cross-stack references (the CDK's cross-region export/import).
@@ -624,6 +636,33 @@ class _Builder:
             handler = handlers.get(self.rtype(lid))
             if handler:
                 handler(lid)
+            elif self.rtype(lid) in CONSUMER_TYPES:
+                consumers.read(self, lid)
+        self.kubernetes_manifests()
+
+    def kubernetes_manifests(self) -> None:
+        """The CDK's KubernetesManifest resources, interpreted together (an Ingress may name
+        an IngressClass another manifest defines)."""
+        pieces = ManifestPieces()
+        objects: list[K8sObject] = []
+        for lid in self.lids:
+            if self.rtype(lid) == K8S_RESOURCE:
+                objects.extend(manifest_objects(self, lid, pieces))
+            elif self.rtype(lid) == HELM_RESOURCE:
+                objects.extend(helm_chart_objects(self, lid, pieces))
+        if not objects:
+            return
+
+        def resolve(
+            value: Any, location: Location, what: str
+        ) -> tuple[Certificate | None, str | None]:
+            return pieces.resolve(self, value, location, what)
+
+        found = interpret(objects, resolve, self.options.kubernetes_service_lb)
+        for ep in found.endpoints:
+            ep.region = self.source.region
+        self.model.endpoints.extend(found.endpoints)
+        self.model.bindings.extend(found.bindings)
 
     def build_rest(self) -> None:
         for lid in self.lids:

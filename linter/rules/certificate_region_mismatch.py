@@ -18,7 +18,12 @@ NAME = "certificate_region_mismatch"
 SEVERITY = Severity.ERROR
 SUMMARY = "An ACM certificate in a region the endpoint cannot use (CloudFront needs us-east-1)"
 
-GLOBAL_TARGETS = {Target.CLOUDFRONT, Target.APIGATEWAY_EDGE}
+GLOBAL_TARGETS = {
+    Target.CLOUDFRONT,
+    Target.APIGATEWAY_EDGE,
+    Target.AMPLIFY,  # Amplify Hosting custom certificates: ACM in us-east-1
+    Target.CLOUDFRONT_BACKED,  # AppSync and Cognito custom domains: ACM in us-east-1
+}
 ACM = {Delivery.ACM_IMPORT, Delivery.ACM_REQUEST, Delivery.ACM_UNKNOWN}
 
 

@@ -52,11 +52,48 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         if bound_key is None or not compat.sources_for(bound.delivery):
             continue
         ev = endpoint_verdict(ctx, endpoint_target.value, bound.delivery, bound_key)
+        if binding.endpoint.alternatives:
+            yield from _each_possible_target(ctx, binding, bound, bound_key, ev)
+            continue
         if ev.status == Status.NO_DATA:
             missing = tuple(s for s, st in ev.split if st == Status.NO_DATA) or (ev.source,)
             yield _no_data(ctx, endpoint_target.value, bound_key, bound, binding, missing)
         elif ev.status in (Status.REJECTED, Status.UNCONFIRMED):
             yield _finding(ev, bound_key, bound, binding, binding.location)
+
+
+def _each_possible_target(
+    ctx: RuleContext, binding: Binding, cert: Certificate, key: KeyInfo, first: Verdict
+) -> Iterator[Finding]:
+    """An endpoint that may be one of several targets (a Kubernetes Service: a Classic LB or
+    an NLB, depending on the cluster's controllers) is judged as each. All refusing is a
+    refusal; some refusing is a warning that names which would and which would not."""
+    ep = binding.endpoint
+    verdicts = [first] + [
+        endpoint_verdict(ctx, t.value, cert.delivery, key) for t in ep.alternatives
+    ]
+    bad = [v for v in verdicts if v.status in (Status.REJECTED, Status.UNCONFIRMED)]
+    if not bad:
+        if first.status == Status.NO_DATA:
+            yield _no_data(ctx, first.target, key, cert, binding, (first.source,))
+        return
+    worst = next((v for v in bad if v.status == Status.REJECTED), bad[0])
+    finding = _finding(worst, key, cert, binding, binding.location)
+    labels = " or ".join(target_label(v.target) for v in verdicts)
+    if len(bad) == len(verdicts):
+        finding.message = f"{ep.address} is a {labels}, and neither can use it: {finding.message}"
+        return_severity = finding.severity
+    else:
+        ok = ", ".join(target_label(v.target) for v in verdicts if v not in bad)
+        finding.message = (
+            f"{ep.address} may be a {labels}, depending on the cluster ({ep.target_reason}); "
+            f"as a {ok} it would work, but: {finding.message}"
+        )
+        return_severity = Severity.WARNING
+    finding.severity = return_severity
+    finding.details["possible_targets"] = [v.target for v in verdicts]
+    finding.details["verdicts"] = {v.target: v.status.value for v in verdicts}
+    yield finding
 
 
 def endpoint_verdict(ctx: RuleContext, target: str, delivery: Delivery, key: KeyInfo) -> Verdict:

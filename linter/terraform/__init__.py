@@ -68,6 +68,7 @@ def load_terraform(directory: Path, options: LoadOptions) -> Model:
     extractor = Extractor(loader)
     try:
         extractor.walk(root)
+        extractor.finish()
     except Exception as e:  # never take the whole run down: report and keep what was found
         loader.error(
             "Terraform front end failed",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from linter.keys import key_info_from_acm_name, key_info_from_tls_private_key
+from linter.kubernetes.interpret import K8sObject, interpret
 from linter.mappings import certificate_from_arn
 from linter.model import (
     Binding,
@@ -24,8 +25,11 @@ from linter.model import (
     Pem,
     Target,
 )
+from linter.terraform import consumers
 from linter.terraform.blocks import Attr, Block
+from linter.terraform.consumers import CONSUMER_TYPES
 from linter.terraform.evaluate import Computed, Text, Unknown
+from linter.terraform.kubernetes import K8S_TYPES, k8s_objects
 from linter.terraform.modules import (
     FileProblem,
     Loader,
@@ -46,7 +50,7 @@ ENDPOINT_TYPES = LISTENER_TYPES | {
     "aws_apigatewayv2_domain_name",
 }
 CERT_TYPES = {"aws_acm_certificate", "aws_iam_server_certificate"}
-RELEVANT_TYPES = ENDPOINT_TYPES | LISTENER_CERT_TYPES | CERT_TYPES
+RELEVANT_TYPES = ENDPOINT_TYPES | LISTENER_CERT_TYPES | CERT_TYPES | K8S_TYPES | CONSUMER_TYPES
 HOW = (
     "pass it with --var/--var-file or a tfvars file, lint a plan file, or map the ARN in "
     ".certfit.hcl"
@@ -65,6 +69,7 @@ class Extractor:
         self._arn_certs: dict[str, Certificate] = {}
         self._endpoints: dict[int, list[Endpoint]] = {}
         self._walked: set[int] = set()
+        self._k8s: list[K8sObject] = []
 
     # -- walk -------------------------------------------------------------------------------
     def walk(self, mod: ModuleInstance) -> None:
@@ -136,6 +141,23 @@ class Extractor:
             self.api_gateway(inst)
         elif t == "aws_apigatewayv2_domain_name":
             self.api_gateway_v2(inst)
+        elif t in K8S_TYPES:
+            self._k8s.extend(k8s_objects(inst))
+        elif t in CONSUMER_TYPES and inst.mode == "managed":
+            consumers.read(self, inst)
+
+    def finish(self) -> None:
+        """Kubernetes objects are interpreted together (an Ingress names its IngressClass)."""
+        if not self._k8s:
+            return
+
+        def resolve(value: Any, loc: Location, what: str) -> tuple[Certificate | None, str | None]:
+            return self.cert_for(value, loc)
+
+        found = interpret(self._k8s, resolve, self.loader.options.kubernetes_service_lb)
+        self.model.endpoints.extend(found.endpoints)
+        self.model.bindings.extend(found.bindings)
+        self._k8s = []
 
     # -- certificates -----------------------------------------------------------------------
     def certificate(self, inst: ResourceInstance) -> Certificate:
@@ -516,14 +538,23 @@ class Extractor:
         if blk is None:
             return
         policy = _s(inst.attr("security_policy"))
+        # A PRIVATE domain (private REST APIs) takes its regional certificate in certificate_arn.
+        conf = blk.block("endpoint_configuration")
+        types = (
+            inst.scope().eval_attr(conf.attrs["types"], inst.file)
+            if conf is not None and "types" in conf.attrs
+            else None
+        )
+        private = isinstance(types, list) and "PRIVATE" in [str(t).upper() for t in types]
         # certificate_name/_body: the deprecated upload of the certificate itself (edge)
         given = ("certificate_arn", "regional_certificate_arn", "certificate_name")
         if all(_absent(inst.attr(n)) for n in (*given, "certificate_body")):
             # no certificate at all: API Gateway refuses the domain name at deploy
             regional = _regional_domain(inst, blk)
+            target = Target.APIGATEWAY_REGIONAL if regional else Target.APIGATEWAY_EDGE
             self._endpoint(
                 inst,
-                target=Target.APIGATEWAY_REGIONAL if regional else Target.APIGATEWAY_EDGE,
+                target=Target.APIGATEWAY_PRIVATE if private else target,
                 protocol="HTTPS",
                 ssl_policy=policy,
                 certificate_required=True,
@@ -532,7 +563,7 @@ class Extractor:
             )
             return
         for name, target in (
-            ("certificate_arn", Target.APIGATEWAY_EDGE),
+            ("certificate_arn", Target.APIGATEWAY_PRIVATE if private else Target.APIGATEWAY_EDGE),
             ("regional_certificate_arn", Target.APIGATEWAY_REGIONAL),
         ):
             attr = blk.attrs.get(name)
@@ -547,7 +578,8 @@ class Extractor:
                 protocol="HTTPS",
                 ssl_policy=policy,
                 certificate_required=False,
-                target_reason=f"aws_api_gateway_domain_name {name}",
+                target_reason=f"aws_api_gateway_domain_name {name}"
+                + (" (endpoint type PRIVATE)" if private else ""),
             )
             self.bind(ep, inst, attr, value, "default")
 

@@ -30,6 +30,7 @@ from linter.model import (
 )
 from linter.options import LoadOptions
 from linter.safe_files import UnsafePath
+from linter.terraform import plan_consumers
 from linter.terraform.extract import target_from_arn
 from linter.terraform.plan_source import ConfigIndex, configuration_dir
 
@@ -123,8 +124,16 @@ class _PlanReader:
         self._walk_config((plan.get("configuration") or {}).get("root_module") or {}, "")
         self.provider_config = (plan.get("configuration") or {}).get("provider_config") or {}
         self.variables = plan.get("variables") or {}
+        k8s: list[tuple[_Resource, Any]] = []
         for r in list(self.resources.values()):
-            self._resource(r)
+            if r.type in plan_consumers.K8S_PLAN_TYPES and r.mode == "managed":
+                k8s.extend((r, o) for o in plan_consumers.k8s_objects(self, r))
+            elif r.type in plan_consumers.PLAN_TYPES and r.mode == "managed":
+                plan_consumers.consumer(self, r)
+            else:
+                self._resource(r)
+        if k8s:
+            plan_consumers.interpret_k8s(self, k8s)
         config_dir = configuration_dir(self.path, Path.cwd())
         if config_dir is not None:
             self._map_to_source(
@@ -522,8 +531,11 @@ class _PlanReader:
     def api_gateway(self, r: _Resource) -> None:
         pairs: list[tuple[str, Any, Target]] = []
         if r.type == "aws_api_gateway_domain_name":
+            conf = (r.values.get("endpoint_configuration") or [{}])[0] or {}
+            private = "PRIVATE" in [str(t).upper() for t in conf.get("types") or []]
+            edge = Target.APIGATEWAY_PRIVATE if private else Target.APIGATEWAY_EDGE
             pairs = [
-                ("certificate_arn", r.values.get("certificate_arn"), Target.APIGATEWAY_EDGE),
+                ("certificate_arn", r.values.get("certificate_arn"), edge),
                 (
                     "regional_certificate_arn",
                     r.values.get("regional_certificate_arn"),

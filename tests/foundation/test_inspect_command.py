@@ -191,3 +191,23 @@ def test_rsa_1024_is_ok_on_alb_with_the_weak_key_warning(pems: Path, capsys) -> 
     assert alb.split()[2:] == ["ok", "ok"]
     assert any(line.startswith("Warning:") and "(weak_key)" in line for line in out.splitlines())
     assert "Application Load Balancer" not in out  # no unsupported_key_algorithm finding on ALB
+
+
+def test_table_shows_the_other_acm_consumers(
+    pems: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Amplify, Transfer Family FTPS and AppSync/Cognito rows: EC P-256 fits all three from
+    ACM; an RSA 3072 key fits Amplify and AppSync/Cognito but not Transfer Family."""
+    (pems / "rsa3072.pem").write_bytes(issue(key_spec="RSA_3072").cert_pem)
+    main(["inspect", "rsa3072.pem"])
+    out = capsys.readouterr().out
+
+    def row(label: str) -> list[str]:
+        line = next(x for x in out.splitlines() if x.strip().startswith(label))
+        return line[len(line) - len(line.lstrip()) + len(label) :].split()
+
+    assert row("Transfer FTPS")[0] == "NO"
+    assert row("Amplify Hosting")[0] == "ok"
+    assert row("AppSync/Cognito")[0] == "ok"
+    main(["inspect", "ec.pem", "--target", "transfer-ftps", "--source", "acm-import"])
+    assert "Transfer FTPS       ok" in capsys.readouterr().out
