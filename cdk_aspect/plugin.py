@@ -24,14 +24,16 @@ from linter import __version__
 from linter.cloudformation import load_template
 from linter.model import Finding, Model, Severity
 from linter.options import CertificateMapping, LoadOptions
-from linter.safe_files import SafeReader
+from linter.safe_files import SafeReader, UnsafePath
 
 
-def _logical_ids(path: Path) -> dict[str, str]:
+def _logical_ids(path: Path, reader: SafeReader) -> dict[str, str]:
     """Construct path -> logical id, from the template's aws:cdk:path metadata."""
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        doc = json.loads(reader.read_bytes(path))
+    except (OSError, ValueError, UnsafePath, RecursionError):
+        return {}
+    if not isinstance(doc, Mapping) or not isinstance(doc.get("Resources"), Mapping):
         return {}
     out = {}
     for lid, res in (doc.get("Resources") or {}).items():
@@ -99,7 +101,7 @@ class CertFitValidation:
                 certificate_mappings=self.judge.options.certificate_mappings,
             )
             model: Model = load_template(path, options)
-            ids = _logical_ids(path)
+            ids = _logical_ids(path, reader)
             for finding in self.judge.judge(model, reader):
                 self.findings.append(finding)
                 failed = failed or self.judge.fails(finding)
