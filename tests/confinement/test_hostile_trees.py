@@ -301,4 +301,4 @@ def test_a_file_over_the_size_limit_is_an_input_error(certfit: Certfit, project:
 def test_a_committed_config_cannot_raise_the_size_limit(certfit: Certfit, project: Path) -> None:
     (project / ".certfit.hcl").write_text('config {\n  max_file_size = "1G"\n}\n')
     run = certfit(cwd=project)
-    assert any("max_file_size" in e for e in errors(run))
+    assert any("max_file_size" in e and "--max-file-size" in e for e in errors(run)), errors(run)
