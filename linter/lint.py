@@ -145,6 +145,14 @@ def discover(
     """What `path` holds, as units to load; or an error saying why it holds nothing."""
     if not path.exists():
         return [], [InputError("path not found", f"{rel} does not exist", Location(rel))]
+    if not path.is_file() and not path.is_dir():  # a FIFO or device named on the command line
+        return [], [
+            InputError(
+                "cannot read input",
+                f"{rel} is neither a regular file nor a directory; not read",
+                Location(rel),
+            )
+        ]
     if path.is_file():
         if path.suffix == ".tf":
             # tflint lints modules, not files: lint the module the file belongs to.

@@ -302,3 +302,12 @@ def test_a_committed_config_cannot_raise_the_size_limit(certfit: Certfit, projec
     (project / ".certfit.hcl").write_text('config {\n  max_file_size = "1G"\n}\n')
     run = certfit(cwd=project)
     assert any("max_file_size" in e and "--max-file-size" in e for e in errors(run)), errors(run)
+
+
+def test_a_fifo_named_on_the_command_line_is_an_input_error(
+    certfit: Certfit, project: Path
+) -> None:
+    os.mkfifo(project / "plan.json")
+    run = certfit(".", "plan.json", cwd=project)
+    assert "listener_missing_certificate" in rules(run)
+    assert any("plan.json" in e and "not read" in e for e in errors(run)), errors(run)
