@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -112,7 +113,9 @@ _SKIP_DIRS = {".terraform", ".git", "node_modules", ".venv", "venv", "__pycache_
 _MAX_TEMPLATE_BYTES = 2 * 1024 * 1024  # CloudFormation's own limit is 1 MB
 
 
-def _templates_and_assemblies(top: Path, reader: SafeReader) -> list[Unit]:
+def _templates_and_assemblies(
+    top: Path, reader: SafeReader, errors: list[InputError]
+) -> list[Unit]:
     """For --recursive: every cdk.out assembly and CloudFormation template below `top`.
     Plans are generated files and are linted only when named. Files inside an assembly are
     read through it, never twice. The walk follows no link (see SafeReader.walk)."""
@@ -129,7 +132,18 @@ def _templates_and_assemblies(top: Path, reader: SafeReader) -> list[Unit]:
             if child.suffix.lower() not in TEMPLATE_SUFFIXES:
                 continue
             try:
-                if child.stat().st_size > _MAX_TEMPLATE_BYTES:
+                st = child.stat()
+                if not stat.S_ISREG(st.st_mode):  # a FIFO or device: said, not skipped
+                    rel = reader.relative(child)
+                    errors.append(
+                        InputError(
+                            "cannot read input",
+                            f"{rel} is not a regular file (a FIFO or device); not read",
+                            Location(rel),
+                        )
+                    )
+                    continue
+                if st.st_size > _MAX_TEMPLATE_BYTES:
                     continue
                 (is_template,) = _front_end("linter.cloudformation", "is_cloudformation_template")
             except (OSError, FrontEndMissing):
@@ -179,7 +193,8 @@ def discover(
         except FrontEndMissing as exc:
             return [], [InputError("cannot read input", f"{rel}: {exc}", Location(rel))]
         modules = [Unit("terraform", Path(m)) for m in find_root_modules(path, reader)]
-        return modules + _templates_and_assemblies(path, reader), []
+        walk_errors: list[InputError] = []
+        return modules + _templates_and_assemblies(path, reader, walk_errors), walk_errors
     if _has_tf(path):
         return [Unit("terraform", path)], []
     # A directory of templates or plans (no .tf files): read each one that is recognised.

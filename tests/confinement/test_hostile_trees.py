@@ -241,6 +241,9 @@ def _fifo_tree(kind: str, project: Path) -> tuple[list[str], str]:
         (project / "other").mkdir()
         os.mkfifo(project / "other" / "pipe.tf")
         return ["--recursive"], "pipe.tf"
+    if kind == "*.yaml --recursive":
+        os.mkfifo(project / "template.yaml")
+        return ["--recursive"], "template.yaml"
     cdk_out = project / "cdk.out"
     if kind == "assets.json":
         _assembly(cdk_out, {"Stack": "Stack.template.json"})
@@ -262,6 +265,7 @@ def _fifo_tree(kind: str, project: Path) -> tuple[list[str], str]:
         "--var-file",
         "modules.json",
         "*.tf --recursive",
+        "*.yaml --recursive",
         "assets.json",
         "templateFile",
     ],
