@@ -315,3 +315,20 @@ def test_a_fifo_named_on_the_command_line_is_an_input_error(
     run = certfit(".", "plan.json", cwd=project)
     assert "listener_missing_certificate" in rules(run)
     assert any("plan.json" in e and "not read" in e for e in errors(run)), errors(run)
+
+
+def test_links_to_system_files_are_refused_in_every_format(certfit: Certfit, project: Path) -> None:
+    os.symlink("/proc/self/environ", project / "env.pem")
+    os.symlink("/etc/passwd", project / "passwd.pem")
+    (project / "certs").mkdir()
+    os.symlink("/etc", project / "certs" / "etc")
+    with (project / "main.tf").open("a") as f:
+        f.write(listener_reading('file("env.pem")', "env"))
+        f.write(listener_reading('file("passwd.pem")', "passwd"))
+        f.write(listener_reading('file("certs/etc/hostname")', "hostname"))
+    env = {"MY_SECRET_TOKEN": CANARY}
+    run = certfit(cwd=project, env=env)
+    assert "listener_missing_certificate" in rules(run)
+    assert _problems(run).count("points outside the project root") == 3
+    assert "root:x:0:0" not in run.everything
+    _no_canary_in_any_format(certfit, cwd=project, env=env)
