@@ -1,8 +1,10 @@
 """The one way certfit reads its inputs: inside the project root, regular files only, bounded.
 
 Everything a run reads (Terraform files, tfvars, plans, templates, cdk.out manifests, PEM files,
-the config file, source lines for excerpts) goes through this module; `tests/foundation/
+the config file, source lines for excerpts) goes through this module; `tests/confinement/
 test_one_reader.py` fails if any module in `linter/` or `cdk_aspect/` opens a file another way.
+A new front end (e.g. Kubernetes YAML) reads with `options.reader.read_text(path)` and sniffs
+with `options.reader.read_head(path, n)`; it never opens a path itself.
 
     reader = SafeReader(root)                 # confined to `root` (and any extra roots)
     data = reader.read_bytes("certs/a.pem")   # relative paths are resolved against the root
@@ -10,7 +12,11 @@ test_one_reader.py` fails if any module in `linter/` or `cdk_aspect/` opens a fi
     head = reader.read_head(path, 4096)       # sniffing: the first bytes, any file size
     reader.is_file(path)                      # a regular file the reader may read (no open)
     for dirpath, dirnames, filenames in reader.walk(top): ...   # os.walk, kept inside the root
+    reader.read_entry(dirpath + "/" + name)   # hot path: a listed entry of a confined real
+                                              # directory, no realpath (O_NOFOLLOW)
+    reader.rooted_at(other_root, target)      # the same limits, another root (one per target)
     data = read_named(path)                   # a path the user named: no root, same checks
+    data = read_regular(path, limit=None)     # certfit's own files (cache): same checks
 
 What every read guarantees:
 - confinement: the path, and the real path after links, are inside an allowed root; a link
