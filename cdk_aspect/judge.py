@@ -33,7 +33,8 @@ class Judge:
         managed outside the app; merged over the config file's `certificate` blocks.
     config: path of a .certfit.hcl; None finds one as the CLI does (./.certfit.hcl, ...);
         False reads none.
-    root: where PEM files may be read (default: the current directory).
+    root: where PEM files may be read (default: $CERTFIT_ROOT, else the git work tree holding
+        the current directory, else the current directory).
     fail_on_unresolved: report unresolved certificates as errors (they fail `cdk synth`).
     fail_at: the lowest severity reported as an error annotation, which fails `cdk synth`
         (default: the config's minimum_failure_severity when it sets one, else "error": the
@@ -56,11 +57,16 @@ class Judge:
         aws: bool = False,
     ) -> None:
         from linter.engine import Settings
+        from linter.roots import command_line_root, default_root
 
         self.aws = aws
         self._live: object | None = None
 
-        self.root = Path(root or os.getcwd())
+        # As the CLI: the app's git work tree (else the current directory) confines the PEM
+        # files a config names; $CERTFIT_ROOT or `root=` set it. The config cannot widen it.
+        self.root = (
+            Path(root) if root else command_line_root(None, os.environ) or default_root(os.getcwd())
+        )
         self.min_severity = _severity(min_severity)
         self.fail_on_unresolved = fail_on_unresolved
         self.fail_at: Severity | None = _severity(fail_at) if fail_at is not None else None

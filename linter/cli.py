@@ -89,6 +89,15 @@ _days = _whole_number("days")
 _seconds = _whole_number("seconds")
 
 
+def _size(text: str) -> int:
+    from linter.safe_files import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a size like 64M, got {text!r}") from None
+
+
 def _severity(text: str) -> str:
     text = text.lower()
     text = "notice" if text == "info" else text  # tflint spells it info
@@ -124,7 +133,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="lint every Terraform root module, CloudFormation template and cdk.out below",
     )
     p.add_argument(
-        "--root", metavar="DIR", help="project root: nothing outside it is read (default: git top)"
+        "--root",
+        metavar="DIR",
+        help="project root: what the code names is read only inside it (default: each "
+        "target's git work tree, else its directory; also $CERTFIT_ROOT)",
+    )
+    p.add_argument(
+        "--max-file-size",
+        type=_size,
+        metavar="SIZE",
+        help="largest file certfit reads, e.g. 64M (default 16M; also $CERTFIT_MAX_FILE_SIZE)",
     )
     p.add_argument(
         "--var",
@@ -225,14 +243,6 @@ def cache_dir(environ: dict[str, str] | os._Environ[str]) -> Path:
         return Path(environ["CERTFIT_CACHE_DIR"])
     base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "certfit"
-
-
-def git_top(start: Path) -> Path | None:
-    """The repository holding `start` (only the existence of `.git` is checked)."""
-    for candidate in (start, *start.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return None
 
 
 class _Progress:
@@ -352,7 +362,11 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     _rule_flags(config, args)
 
-    root = Path(args.root).resolve() if args.root else config.root or git_top(cwd) or cwd
+    from linter.roots import command_line_root, default_root
+
+    paths = [cwd / p for p in (args.paths or ["."])]
+    # Where locations are shown from; each target's own root confines what its code names.
+    root = command_line_root(args.root, environ) or default_root(paths[0])
     request = build_request(args, config, cwd, root, environ)
 
     progress = _Progress(sys.stderr, enabled=progress_enabled(fmt, sys.stderr))
@@ -394,14 +408,20 @@ def build_request(
     """Flags over the config over the defaults: what this run reads and how it judges."""
     from linter.lint import LintRequest
     from linter.options import LoadOptions
-    from linter.safe_files import SafeReader
+    from linter.roots import command_line_root
+    from linter.safe_files import SafeReader, max_bytes_from
 
-    reader = SafeReader(root)
+    var_files = [cwd / v for v in args.var_file]
+    reader = SafeReader(
+        root,
+        extra_roots=tuple(var_files),  # named on the command line: always readable
+        max_bytes=args.max_file_size or max_bytes_from(environ),
+    )
     _relative_config_paths(config, reader)
     options = LoadOptions(
         reader=reader,
         variables={**config.variables, **dict(args.var)},
-        var_files=[*config.var_files, *(cwd / v for v in args.var_file)],
+        var_files=[*config.var_files, *var_files],
         parameters=dict(args.parameter),
         call_module_type=args.call_module_type or config.call_module_type or "local",
         cache_dir=None if args.no_cache else cache_dir(environ),
@@ -422,6 +442,7 @@ def build_request(
         fail_on_unresolved=args.fail_on_unresolved or bool(config.fail_on_unresolved),
         aws=args.aws or bool(config.aws),
         aws_cache_ttl=args.aws_cache_ttl,
+        root_override=command_line_root(args.root, environ),
     )
 
 

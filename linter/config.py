@@ -4,7 +4,7 @@
       as_of            = "2020-04-13"   # judge as AWS stood on that date
       expiry_days      = 30
       call_module_type = "local"        # all | local | none
-      root             = "."            # where files may be read (relative to this file)
+      root             = "infra"        # narrows where files may be read (never widens it)
       format           = "compact"
       minimum_failure_severity = "warning"
       fail_on_unresolved = false
@@ -41,6 +41,7 @@ from typing import Any
 
 from linter.model import InputError, Location, Severity, Suppression
 from linter.options import CertificateMapping
+from linter.safe_files import SafeReader, UnsafePath, read_named
 
 CONFIG_NAME = ".certfit.hcl"
 ENV_VAR = "CERTFIT_CONFIG"
@@ -111,13 +112,13 @@ def find_config(
     if env.get(ENV_VAR):
         return (cwd / Path(env[ENV_VAR]).expanduser()), True
     local = cwd / CONFIG_NAME
-    if local.is_file():
+    if os.path.lexists(local):  # a link or a FIFO is found, then refused when read
         return local, False
     home = env.get("HOME")
     home_dir = Path(home) if home else Path.home()
     candidate = home_dir / CONFIG_NAME
     if candidate.is_file():
-        return candidate, False
+        return candidate, True  # the user's own file, not the repository's
     return None, False
 
 
@@ -134,7 +135,7 @@ def load_config(
     if path is None:
         return Config()
     shown = _shown(path, cwd)
-    if not path.is_file():
+    if named and not path.is_file():
         how = "--config" if path_or_none else f"${ENV_VAR}"
         return Config(
             path=path,
@@ -146,15 +147,25 @@ def load_config(
                 )
             ],
         )
-    del named
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = _read_config_file(path, cwd, named)
+    except (OSError, UnicodeDecodeError, UnsafePath) as exc:
         return Config(
             path=path,
             errors=[InputError("cannot read config file", str(exc), Location(shown))],
         )
     return parse_config(text, path, shown, known_rules)
+
+
+def _read_config_file(path: Path, cwd: Path, named: bool) -> str:
+    """A file the user named (--config, $CERTFIT_CONFIG, their home's) is read where it is; the
+    one found in the current directory came with the repository, so it is read inside the
+    repository (a link out of it is refused unread). Regular files only, size-limited."""
+    if named:
+        return read_named(path).decode("utf-8")
+    from linter.roots import default_root
+
+    return SafeReader(default_root(cwd)).read_text(path)
 
 
 def _shown(path: Path, cwd: Path) -> str:
@@ -325,6 +336,13 @@ def _config_block(block: Any, r: _Reader) -> None:
                     c.variables[key.strip()] = val
                 else:
                     r.error("invalid config value", 'variables must be ["name=value", ...]', view)
+        elif name == "max_file_size":  # a committed file must not lift a safety limit
+            r.error(
+                "invalid config value",
+                "max_file_size cannot be set in a config file; use --max-file-size or "
+                "$CERTFIT_MAX_FILE_SIZE",
+                view,
+            )
         else:
             r.error("unknown config attribute", f"'{name}' is not a config attribute", view)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from pathlib import Path
 
 from linter import compat, material
 from linter.compat import TARGET_LABELS, Status
@@ -30,6 +29,7 @@ from linter.model import (
 )
 from linter.report import Report
 from linter.rules import unsupported_key_algorithm
+from linter.safe_files import read_named
 
 SOURCES = {"acm-import": Delivery.ACM_IMPORT, "iam": Delivery.IAM}
 SHORT_TARGETS = {
@@ -96,7 +96,7 @@ def _read(path: str | None, what: str, errors: list[InputError]) -> Pem | None:
     if path is None:
         return None
     try:
-        data = Path(path).read_bytes()
+        data = read_named(path)
     except OSError as exc:
         errors.append(
             InputError(f"cannot read the {what}", f"{path}: {exc.strerror or exc}", Location(path))

@@ -10,6 +10,8 @@ so `certfit --version` stays fast and the CDK is never imported here.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,6 +44,7 @@ class LintRequest:
     fail_on_unresolved: bool = False
     aws: bool = False  # --aws: resolve what the code only names, read-only
     aws_cache_ttl: int | None = None  # seconds; None: the default
+    root_override: Path | None = None  # --root or $CERTFIT_ROOT (see linter/roots.py)
 
 
 @dataclass
@@ -69,20 +72,25 @@ def _front_end(module: str, *names: str) -> tuple[Any, ...]:
         ) from exc
 
 
-def _is_cloud_assembly(directory: Path) -> bool:
+def _is_cloud_assembly(directory: Path, reader: SafeReader) -> bool:
+    """A directory holding a cloud assembly's manifest.json. A manifest that is a link out of
+    the root, a FIFO or too large is claimed too, unread: the front end reports why."""
     manifest = directory / "manifest.json"
-    if not manifest.is_file():
+    if not os.path.lexists(manifest):
         return False
     try:
-        doc = json.loads(manifest.read_bytes()[: 8 * 1024 * 1024])
-    except (OSError, ValueError):
+        doc = json.loads(reader.read_bytes(manifest))
+    except (OSError, ValueError, UnsafePath, RecursionError):
         return True  # claimed as an assembly; its front end reports what is wrong with it
     return isinstance(doc, dict) and ("artifacts" in doc or "version" in doc)
 
 
 def _has_tf(directory: Path) -> bool:
     """Terraform reads .tf and .tf.json (CDKTF writes the latter) alike."""
-    return any(p.is_file() for pattern in ("*.tf", "*.tf.json") for p in directory.glob(pattern))
+    try:
+        return any(e.name.endswith((".tf", ".tf.json")) for e in os.scandir(directory))
+    except OSError:
+        return False
 
 
 def _classify_file(path: Path, reader: SafeReader | None = None) -> str | None:
@@ -95,7 +103,7 @@ def _classify_file(path: Path, reader: SafeReader | None = None) -> str | None:
     suffix = path.suffix.lower()
     if suffix == ".json":
         (is_plan_json,) = _front_end("linter.terraform.plan", "is_plan_json")
-        if is_plan_json(path):
+        if is_plan_json(path, reader):
             return "plan"
     if suffix in TEMPLATE_SUFFIXES:
         (is_template,) = _front_end("linter.cloudformation", "is_cloudformation_template")
@@ -112,13 +120,13 @@ _SKIP_DIRS = {".terraform", ".git", "node_modules", ".venv", "venv", "__pycache_
 _MAX_TEMPLATE_BYTES = 2 * 1024 * 1024  # CloudFormation's own limit is 1 MB
 
 
-def _templates_and_assemblies(top: Path, reader: SafeReader | None = None) -> list[Unit]:
+def _templates_and_assemblies(
+    top: Path, reader: SafeReader, errors: list[InputError]
+) -> list[Unit]:
     """For --recursive: every cdk.out assembly, CloudFormation template and Kubernetes manifest
     (a YAML/JSON file with a `kind: Service` or `kind: Ingress` line) below `top`. Plans are
     generated files and are linted only when named. Files inside an assembly are read through
-    it, never twice."""
-    import os
-
+    it, never twice. The walk follows no link (see SafeReader.walk)."""
     units: list[Unit] = []
     sniffers: dict[str, Any] = {}
 
@@ -131,24 +139,34 @@ def _templates_and_assemblies(top: Path, reader: SafeReader | None = None) -> li
                 sniffers[module] = None
         return sniffers[module]
 
-    for dirpath, dirnames, filenames in os.walk(top):
+    top_real = str(reader.resolve(top))
+    for dirpath, dirnames, filenames in reader.walk(top, frozenset(_SKIP_DIRS)):
         here = Path(dirpath)
-        if here != top and _is_cloud_assembly(here):
+        if dirpath != top_real and _is_cloud_assembly(here, reader):
             units.append(Unit("cdk_out", here))
             dirnames[:] = []
             continue
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
         for name in sorted(filenames):
             child = here / name
             suffix = child.suffix.lower()
             if suffix not in TEMPLATE_SUFFIXES:
                 continue
             try:
-                size = child.stat().st_size
+                st = child.stat()
             except OSError:
                 continue
+            if not stat.S_ISREG(st.st_mode):  # a FIFO or device: said, not skipped
+                rel = reader.relative(child)
+                errors.append(
+                    InputError(
+                        "cannot read input",
+                        f"{rel} is not a regular file (a FIFO or device); not read",
+                        Location(rel),
+                    )
+                )
+                continue
             is_template = sniffer("linter.cloudformation", "is_cloudformation_template")
-            if size <= _MAX_TEMPLATE_BYTES and is_template and is_template(child, reader):
+            if st.st_size <= _MAX_TEMPLATE_BYTES and is_template and is_template(child, reader):
                 units.append(Unit("template", child))
             elif suffix in MANIFEST_SUFFIXES:
                 # Rendered charts can be larger than any template; the sniff has its own cap.
@@ -159,11 +177,19 @@ def _templates_and_assemblies(top: Path, reader: SafeReader | None = None) -> li
 
 
 def discover(
-    path: Path, recursive: bool, rel: str, reader: SafeReader | None = None
+    path: Path, recursive: bool, rel: str, reader: SafeReader
 ) -> tuple[list[Unit], list[InputError]]:
     """What `path` holds, as units to load; or an error saying why it holds nothing."""
     if not path.exists():
         return [], [InputError("path not found", f"{rel} does not exist", Location(rel))]
+    if not path.is_file() and not path.is_dir():  # a FIFO or device named on the command line
+        return [], [
+            InputError(
+                "cannot read input",
+                f"{rel} is neither a regular file nor a directory; not read",
+                Location(rel),
+            )
+        ]
     if path.is_file():
         if path.suffix == ".tf":
             # tflint lints modules, not files: lint the module the file belongs to.
@@ -182,21 +208,22 @@ def discover(
                 )
             ]
         return [Unit(kind, path)], []
-    if _is_cloud_assembly(path):
+    if _is_cloud_assembly(path, reader):
         return [Unit("cdk_out", path)], []
     if recursive:
         try:
             (find_root_modules,) = _front_end("linter.terraform", "find_root_modules")
         except FrontEndMissing as exc:
             return [], [InputError("cannot read input", f"{rel}: {exc}", Location(rel))]
-        modules = [Unit("terraform", Path(m)) for m in find_root_modules(path)]
-        return modules + _templates_and_assemblies(path, reader), []
+        modules = [Unit("terraform", Path(m)) for m in find_root_modules(path, reader)]
+        walk_errors: list[InputError] = []
+        return modules + _templates_and_assemblies(path, reader, walk_errors), walk_errors
     if _has_tf(path):
         return [Unit("terraform", path)], []
     # A directory of templates or plans (no .tf files): read each one that is recognised.
     units: list[Unit] = []
     for child in sorted(path.iterdir()):
-        if child.is_file() and child.suffix.lower() in TEMPLATE_SUFFIXES:
+        if child.suffix.lower() in TEMPLATE_SUFFIXES and reader.is_file(child):
             try:
                 kind = _classify_file(child, reader)
             except FrontEndMissing:
@@ -234,6 +261,34 @@ def load_unit(unit: Unit, options: LoadOptions) -> Model:
     return model
 
 
+def target_options(request: LintRequest, path: Path, model: Model) -> LoadOptions:
+    """The options a target is loaded with: its reader is confined to the target's root
+    (--root, else its git work tree, else its directory; narrowed by the config's `root`),
+    and may always read the target itself, which the user named."""
+    from dataclasses import replace
+
+    from linter.roots import default_root, narrowed
+
+    base = request.options.reader
+    root = request.root_override or default_root(path)
+    root, refused = narrowed(root, request.config.root)
+    if refused and not any(e.summary == _WIDENING for e in model.errors):
+        shown = base.relative(request.config.path) if request.config.path else ".certfit.hcl"
+        model.errors.append(
+            InputError(
+                _WIDENING,
+                f'{shown}: root = "{request.config.root}" is outside the project root '
+                f"{root}; a config file may only narrow the root (--root or $CERTFIT_ROOT "
+                "widen it); ignored",
+                Location(shown),
+            )
+        )
+    return replace(request.options, reader=base.rooted_at(root, path))
+
+
+_WIDENING = "config root refused"
+
+
 def load_models(request: LintRequest, progress: Progress | None = None) -> list[Model]:
     """One model per unit (root module, template, plan, assembly), judged separately like
     tflint's --recursive runs each module; the first holds discovery errors. A failing unit
@@ -241,34 +296,27 @@ def load_models(request: LintRequest, progress: Progress | None = None) -> list[
     reader = request.options.reader
     model = Model()
     models = [model]
-    units: list[tuple[Unit, str]] = []
+    units: list[tuple[Unit, str, LoadOptions]] = []
     seen: set[tuple[str, Path]] = set()
     for path in request.paths:
         if str(path) == "-":  # standard input: manifests from helm template / kustomize
             if ("kubernetes_stdin", path) not in seen:
                 seen.add(("kubernetes_stdin", path))
-                units.append((Unit("kubernetes_stdin", path), "-"))
+                units.append((Unit("kubernetes_stdin", path), "-", request.options))
             continue
         rel = reader.relative(path)
-        try:
-            reader.resolve(path)
-        except Exception as exc:  # UnsafePath: outside the root
-            model.errors.append(
-                InputError(
-                    "path outside the project root",
-                    f"{exc}; pass --root to widen where certfit may read",
-                    Location(rel),
-                )
-            )
-            continue
-        found, errors = discover(path, request.recursive, rel, request.options.reader)
+        options = target_options(request, path, model)
+        found, errors = discover(path, request.recursive, rel, options.reader)
         model.errors.extend(errors)
         for unit in found:
             key = (unit.kind, unit.path.resolve())
             if key not in seen:
                 seen.add(key)
-                units.append((unit, reader.relative(unit.path)))
-    tf_units = [(u, rel) for u, rel in units if u.kind == "terraform"]
+                units.append((unit, reader.relative(unit.path), options))
+    # Inline ignores (judge) read the files of every target: widen the run's reader to them.
+    roots = {o.reader.root for _, _, o in units}
+    request.options.reader = reader.widened(*roots, *request.paths)
+    tf_units = [(u, rel, o) for u, rel, o in units if u.kind == "terraform"]
     if len(tf_units) > 1:
         # Root modules are independent: a cold run's cost is python-hcl2 on one core, so
         # load them in worker processes; a failure anywhere falls back to one by one, so
@@ -277,15 +325,20 @@ def load_models(request: LintRequest, progress: Progress | None = None) -> list[
             progress(f"reading {len(tf_units)} root modules")
         try:
             (load_many,) = _front_end("linter.terraform", "load_many")
-            models.extend(load_many([u.path for u, _ in tf_units], request.options))
-            units = [(u, rel) for u, rel in units if u.kind != "terraform"]
+            by_options: dict[int, list[Path]] = {}
+            for u, _, o in tf_units:  # one batch per target root (usually one)
+                by_options.setdefault(id(o), []).append(u.path)
+            batches = {id(o): o for _, _, o in tf_units}
+            loaded = [m for k, paths in by_options.items() for m in load_many(paths, batches[k])]
+            models.extend(loaded)
+            units = [(u, rel, o) for u, rel, o in units if u.kind != "terraform"]
         except Exception:  # each unit is retried below and reported on its own
             pass
-    for i, (unit, rel) in enumerate(units, start=1):
+    for i, (unit, rel, options) in enumerate(units, start=1):
         if progress is not None:
             progress(f"reading {rel or '.'} ({i}/{len(units)})")
         try:
-            models.append(load_unit(unit, request.options))
+            models.append(load_unit(unit, options))
         except FrontEndMissing as exc:
             model.errors.append(InputError("cannot read input", f"{rel}: {exc}", Location(rel)))
         except Exception as exc:  # a front-end bug must not hide the other paths' findings

@@ -23,6 +23,7 @@ from typing import Any
 
 from linter.aws import LookupFailed
 from linter.aws.clients import GLOBAL_REGION, Clients, call, paginate
+from linter.safe_files import read_regular
 
 ARN = re.compile(r"^arn:aws[a-z-]*:(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):\d{12}:.+$")
 DEFAULT_CACHE_TTL = 300  # seconds: long enough for a pre-commit loop, short for a rotation
@@ -104,10 +105,9 @@ class Aws:
         if path is None:
             return None
         try:
-            st = path.stat()
-            if time.time() - st.st_mtime > self.cache_ttl or st.st_size > 1024 * 1024:
+            if time.time() - path.stat().st_mtime > self.cache_ttl:
                 return None
-            doc = json.loads(path.read_text(encoding="utf-8"))
+            doc = json.loads(read_regular(path, limit=1024 * 1024))
         except (OSError, ValueError):
             return None
         return doc if isinstance(doc, dict) and doc.get("key") == key else None

@@ -36,25 +36,21 @@ def is_cloudformation_template(path: Path, reader: SafeReader | None = None) -> 
     """True for a JSON/YAML file whose top level has `Resources` or `AWSTemplateFormatVersion`.
 
     Terraform plan JSON (`terraform show -json`) has neither, and `terraform_version` besides;
-    it is never claimed. A link is only followed inside `reader`'s root (default: the current
-    directory), so sniffing never reads a file the run may not read."""
+    it is never claimed. Read through `reader` (default: one confined to the file's
+    directory), so sniffing never reads a file the run may not read, nor blocks on a FIFO."""
     path = Path(path)
-    if not path.is_file() or path.suffix.lower() not in TEMPLATE_SUFFIXES:
+    if path.suffix.lower() not in TEMPLATE_SUFFIXES:
         return False
-    if os.path.realpath(path) != os.path.abspath(path):
-        try:
-            (reader or SafeReader(Path.cwd())).resolve(path)
-        except UnsafePath:
-            return False
+    reader = reader or SafeReader(os.path.dirname(os.path.abspath(path)))
     try:
-        head = path.read_bytes()[:_SNIFF_BYTES].decode("utf-8", errors="replace")
-    except OSError:
+        head = reader.read_head(path, _SNIFF_BYTES).decode("utf-8", errors="replace")
+    except (OSError, UnsafePath):
         return False
     if "Resources" not in head and "AWSTemplateFormatVersion" not in head:
         return False
     try:
-        doc = load_text(path.read_text(encoding="utf-8"), path.suffix)
-    except (TemplateSyntaxError, OSError, UnicodeDecodeError, RecursionError):
+        doc = load_text(reader.read_text(path), path.suffix)
+    except (TemplateSyntaxError, OSError, UnicodeDecodeError, RecursionError, UnsafePath):
         return False
     if not isinstance(doc, Mapping) or "terraform_version" in doc or "format_version" in doc:
         return False
@@ -112,14 +108,23 @@ def _environment(env: Any) -> tuple[str | None, str | None]:
     )
 
 
-def _asset_templates(directory: Path, options: LoadOptions) -> dict[str, str]:
+def _asset_templates(
+    directory: Path, options: LoadOptions, model: Model | None = None
+) -> dict[str, str]:
     """Asset hash -> file, from the assembly's `*.assets.json`: how a nested stack's
     TemplateURL names its template when asset metadata (aws:asset:path) is off."""
     found: dict[str, str] = {}
-    for manifest in sorted(directory.glob("*.assets.json")):
+    for manifest in sorted(directory.glob("*.assets.json")):  # names only: read below
         try:
             doc = json.loads(options.reader.read_bytes(manifest))
-        except (UnsafePath, OSError, ValueError):
+        except (UnsafePath, OSError) as exc:  # a link out of the root, a FIFO, too large
+            if model is not None:
+                rel = options.reader.relative(manifest)
+                model.errors.append(
+                    InputError("cannot read asset manifest", str(exc), Location(rel))
+                )
+            continue
+        except ValueError:
             continue
         files = doc.get("files") if isinstance(doc, Mapping) else None
         for asset_hash, asset in (files or {}).items():
@@ -277,7 +282,7 @@ def _load_assembly(
     artifacts = manifest.get("artifacts") if isinstance(manifest, Mapping) else None
     if not isinstance(artifacts, Mapping):
         return
-    assets = _asset_templates(directory, options)
+    assets = _asset_templates(directory, options, model)
     for artifact in artifacts.values():
         if not isinstance(artifact, Mapping):
             continue

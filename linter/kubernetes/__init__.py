@@ -22,7 +22,7 @@ from linter.kubernetes.yaml_docs import load_documents
 from linter.mappings import certificate_from_arn
 from linter.model import Certificate, InputError, Location, Model
 from linter.options import LoadOptions
-from linter.safe_files import SafeReader, UnsafePath
+from linter.safe_files import SafeReader, UnsafePath, read_regular
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024  # rendered charts are large; a bigger file is refused
@@ -74,8 +74,7 @@ def is_kubernetes_manifest(path: Path, reader: SafeReader | None = None) -> bool
             return False
         if not _directory_inside(reader, os.path.dirname(os.path.abspath(path))):
             return False
-        with open(path, "rb") as f:
-            data = f.read(st.st_size + 1)  # read(cap) would allocate the whole cap
+        data = read_regular(path, limit=MAX_MANIFEST_BYTES, follow=True)
     except (UnsafePath, OSError):
         return False
     return looks_like_manifest(data)

@@ -37,6 +37,7 @@ from pathlib import Path
 
 from linter.model import InputError, Model
 from linter.options import LoadOptions
+from linter.safe_files import NotRegularFile, SafeReader, UnsafePath
 from linter.terraform.blocks import ParseStats
 from linter.terraform.extract import Extractor
 from linter.terraform.modules import Loader, ModuleInstance
@@ -116,28 +117,39 @@ def load_many(
     return models
 
 
-def _tf_dirs(directory: Path) -> list[Path]:
-    out: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(directory):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
+def _tf_dirs(directory: Path, reader: SafeReader) -> list[tuple[Path, list[str]]]:
+    """Directories holding .tf files, with the names of their .tf files (the walk follows
+    no link and stays in the root: SafeReader.walk)."""
+    out: list[tuple[Path, list[str]]] = []
+    for dirpath, _dirnames, filenames in reader.walk(directory, frozenset(_SKIP_DIRS)):
         if any(f.endswith((".tf", ".tf.json")) for f in filenames):
-            out.append(Path(dirpath))
+            out.append((Path(dirpath), sorted(f for f in filenames if f.endswith(".tf"))))
     return out
 
 
-def find_root_modules(directory: Path) -> list[Path]:
+def find_root_modules(directory: Path, reader: SafeReader | None = None) -> list[Path]:
     """Directories holding .tf files that are not only called as local modules by others
-    (tflint's --recursive). A directory nobody calls is a root module."""
-    dirs = _tf_dirs(Path(directory))
+    (tflint's --recursive). A directory nobody calls is a root module. Files are read through
+    `reader` (default: one confined to `directory`): a link out of the root, a FIFO or a file
+    over the size limit is not read here (loading the module reports it)."""
+    reader = reader or SafeReader(directory)
     called: set[Path] = set()
-    for d in dirs:
-        for f in sorted(d.glob("*.tf")):
-            try:
-                text = f.read_text(encoding="utf-8", errors="replace")
+    dirs = _tf_dirs(Path(directory), reader)
+    for d, names in dirs:
+        for name in names:
+            path = os.path.join(d, name)
+            try:  # the walk's directories are real: no realpath for a plain file
+                data = reader.read_entry(path)
+            except NotRegularFile:  # a link (resolved and confined) or a FIFO (not read)
+                try:
+                    data = reader.read_bytes(path) if os.path.islink(path) else b""
+                except (OSError, UnsafePath):
+                    continue
             except OSError:
                 continue
+            text = data.decode("utf-8", errors="replace")
             if "module" not in text:
                 continue
             for m in _MODULE_SOURCE.finditer(text):
                 called.add(Path(os.path.normpath(d / m.group(1))))
-    return [d for d in dirs if Path(os.path.normpath(d)) not in called]
+    return [d for d, _ in dirs if Path(os.path.normpath(d)) not in called]

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from linter.safe_files import read_regular
 from linter.terraform.scanner import TopBlock
 from linter.terraform.splitter import split_block
 
@@ -216,9 +217,8 @@ def parse_block(
     if cache_dir is not None:  # a block with key material is never written, so never found
         key = hashlib.sha256(f"{CACHE_FORMAT}\0{text}".encode()).hexdigest()
         path = os.path.join(cache_dir, key[:2], f"{key}.json")  # str: Path costs here
-        try:
-            with open(path, "rb") as f:
-                entry = json.loads(f.read())
+        try:  # certfit's own cache (named by the environment), still a regular file only
+            entry = json.loads(read_regular(path, limit=None))
             block = _from_json(entry["block"], dl, dc)
             stats.cache_hits += 1
             stats.bytes_from_cache += len(text)

@@ -18,7 +18,7 @@ from typing import Any
 
 from linter.model import InputError, Location
 from linter.options import LoadOptions
-from linter.safe_files import UnsafePath
+from linter.safe_files import SafeReader, UnsafePath
 from linter.terraform.blocks import (
     Attr,
     Block,
@@ -106,13 +106,14 @@ class ModuleDir:
         base = str(self.path)
         for name, link in entries:
             rel = name if rel_dir in (".", "") else f"{rel_dir}/{name}"
+            path = os.path.join(base, name)
             if link:  # a .tf file may be a link, but never one out of the root
                 try:
-                    loader.options.reader.resolve(os.path.join(base, name))
+                    path = str(loader.options.reader.resolve(path))
                 except UnsafePath as e:
                     loader.error("file not read", str(e), Location(rel))
                     continue
-            indexed = _index_file(os.path.join(base, name), rel, loader)
+            indexed = _index_file(path, rel, loader)
             if indexed is None:
                 continue
             blocks, err = indexed
@@ -243,7 +244,8 @@ _PARSED: dict[int, tuple[TopBlock, Block | Exception]] = {}
 
 
 def _is_config(entry: os.DirEntry[str]) -> bool:
-    return entry.name.endswith((".tf", ".tf.json")) and entry.is_file()
+    """By name: a FIFO or device named *.tf is refused when read (an error), not skipped."""
+    return entry.name.endswith((".tf", ".tf.json")) and not entry.is_dir(follow_symlinks=False)
 
 
 def _is_override(name: str) -> bool:
@@ -266,8 +268,9 @@ def _index_file(
         hit = _FILES.get(key)
         if hit is not None and hit[0] == st.st_mtime_ns and hit[1] == st.st_size:
             return hit[2], hit[3]
-        with open(path, "rb") as f:
-            data = f.read()
+        # The directory is a confined real path and a link was resolved by scan(): no
+        # realpath here (O_NOFOLLOW refuses a link swapped in since).
+        data = loader.options.reader.read_entry(path, shown=rel)
     except OSError as e:
         loader.error("cannot read file", str(e), Location(rel))
         return None
@@ -345,13 +348,9 @@ class Loader:
             return None
 
 
-def _read_real(real: Path, given: str) -> bytes:
+def _read_real(real: Path, given: str, reader: SafeReader) -> bytes:
     """The bytes of a path SafeReader.resolve has already checked (its errors, worded alike)."""
-    try:
-        with open(real, "rb") as f:
-            return f.read()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        raise FileNotFoundError(f"'{given}' does not exist or is not a file") from None
+    return reader.read_entry(str(real), shown=given)
 
 
 def parse_attr(attr: Attr, file: str, loader: Loader) -> Node | Unknown:
@@ -417,7 +416,7 @@ class Scope:
         reader = loader.options.reader
         try:
             real = reader.resolve(path, base=loader.root_dir)  # once: realpath is not cheap
-            data = _read_real(real, path)
+            data = _read_real(real, path, reader)
         except UnsafePath as e:
             return FileProblem(f'{func}("{path}"): {e}')
         except FileNotFoundError as e:

@@ -29,7 +29,7 @@ from linter.model import (
     Target,
 )
 from linter.options import LoadOptions
-from linter.safe_files import UnsafePath
+from linter.safe_files import SafeReader, UnsafePath
 from linter.terraform import plan_consumers
 from linter.terraform.extract import target_from_arn
 from linter.terraform.plan_source import ConfigIndex, configuration_dir
@@ -41,18 +41,19 @@ _INDEX = re.compile(r"\[[^\]]*\]")
 HOW = "set the value in the configuration or map the ARN in .certfit.hcl"
 
 
-def is_plan_json(path: Path) -> bool:
-    """True for `terraform show -json` output (any format_version)."""
+def is_plan_json(path: Path, reader: SafeReader | None = None) -> bool:
+    """True for `terraform show -json` output (any format_version). Read through `reader`
+    (default: one confined to the file itself, which the user named)."""
+    reader = reader or SafeReader(path)
     try:
-        with open(path, "rb") as f:
-            head = f.read(4096)
-    except OSError:
+        head = reader.read_head(path, 4096)
+    except (OSError, UnsafePath):
         return False
     if not head.lstrip().startswith(b"{") or b'"format_version"' not in head:
         return False
     try:
-        data = json.loads(Path(path).read_bytes())
-    except (OSError, ValueError):
+        data = json.loads(reader.read_bytes(path))
+    except (OSError, ValueError, UnsafePath, RecursionError):
         return False
     return isinstance(data, dict) and (
         "planned_values" in data or "configuration" in data or "resource_changes" in data

@@ -9,6 +9,7 @@ declares a type other than string, as Terraform does.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -76,13 +77,11 @@ def root_values(root: ModuleInstance, loader: Loader) -> dict[str, Any]:
     d = root.dir.path
     files = [d / "terraform.tfvars", d / "terraform.tfvars.json"]
     autos = sorted(
-        p.name
-        for p in d.iterdir()
-        if p.name.endswith((".auto.tfvars", ".auto.tfvars.json")) and p.is_file()
+        p.name for p in d.iterdir() if p.name.endswith((".auto.tfvars", ".auto.tfvars.json"))
     )
     files += [d / n for n in autos]
     for f in files:
-        if f.is_file():
+        if os.path.lexists(f):  # a FIFO or a link out of the root is an error, not skipped
             values.update(_file_values(f, loader, root))
     for f in options.var_files:
         p = f if f.is_absolute() else Path.cwd() / f

@@ -84,12 +84,16 @@ def test_usage_error_exits_1_not_2(certfit: Callable[..., Run], project: Path) -
     assert certfit("--as-of", "yesterday", cwd=project).code == 1
 
 
-def test_path_outside_root_is_refused(certfit: Callable[..., Run], project: Path) -> None:
+def test_a_path_named_outside_the_root_is_still_read(
+    certfit: Callable[..., Run], project: Path
+) -> None:
+    """The user named it (issue 10): --root confines what the code names, not the targets."""
     inner = project / "inner"
     inner.mkdir()
     run = certfit("-f", "compact", "--root", str(inner), "stack.yaml", cwd=project)
-    assert run.code == 1
-    assert "outside the project root" in run.out
+    assert run.code == 2
+    assert "outside the project root" not in run.out
+    assert "stack.yaml:" in run.out
 
 
 def test_recursive_finds_templates_and_cdk_out_too(

@@ -98,6 +98,7 @@ def _assembly(
 def _run(
     root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> tuple[int, dict[str, Any]]:
+    (root / ".git").mkdir(exist_ok=True)  # the project's work tree: paths are shown from it
     monkeypatch.chdir(root)
     code = main(["cdk.out", "-f", "json"])
     return code, json.loads(capsys.readouterr().out)
