@@ -111,7 +111,7 @@ class ModuleDir:
             if err is not None:
                 loader.error(
                     "file does not parse",
-                    f"{err}; the blocks before line {err.line} are still read",
+                    f"{err}; the blocks before line {err.block_line} are still read",
                     Location(rel, err.line, err.column),
                 )
             for b in blocks:

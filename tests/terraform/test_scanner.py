@@ -53,9 +53,10 @@ def test_an_unclosed_block_reports_its_line_and_keeps_the_blocks_before() -> Non
     assert err is not None and err.line == 3
 
 
-def test_an_unterminated_heredoc_is_an_error() -> None:
+def test_an_unterminated_heredoc_is_an_error_at_its_opener() -> None:
     blocks, err = scan("locals {\n  a = <<EOT\n  text\n}\n")
-    assert blocks == [] and err is not None and err.line == 1
+    assert blocks == [] and err is not None and (err.line, err.column) == (2, 7)
+    assert err.block_line == 1
 
 
 def test_stray_text_at_top_level_is_an_error_with_its_line() -> None:
