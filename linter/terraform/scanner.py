@@ -29,11 +29,24 @@ _TOP = re.compile(
     rf"|{_IDENT}|\{{|.",
     re.S,
 )
-# Inside brackets or an interpolation: a string without interpolation is one token, so is a
-# comment; otherwise one character that opens or closes something, or a heredoc opener.
-_PLAIN_STRING = r'"[^"\\$%\n]*(?:(?:\\[^\n]|\$\$\{|%%\{|\$(?!\{)|%(?!\{))[^"\\$%\n]*)*"'
+# At the top level, between blocks: whitespace and comments, in one match.
+_TOP_SPACE = re.compile(r"(?:[ \t\r\n]++|#[^\n]*+|//[^\n]*+|/\*.*?\*/)*+", re.S)
+# The usual block header, in one match (anything else goes token by token through `_TOP`).
+_HEADER = re.compile(rf'({_IDENT})((?:[ \t]*+(?:"[^"\\\n]*+"|{_IDENT}))*+)[ \t]*+\{{')
+_HEADER_LABEL = re.compile(rf'"([^"\\\n]*)"|({_IDENT})')
+# Inside brackets or an interpolation: skip (possessively, so never backtracking) everything
+# that cannot change nesting, plain strings and comments included, to the next token that can:
+# a bracket, a quote that opens a template, a heredoc opener, an unclosed comment.
+_PLAIN_STRING = r'"[^"\\$%\n]*+(?:(?:\\[^\n]|\$\$\{|%%\{|\$(?!\{)|%(?!\{))[^"\\$%\n]*+)*+"'
 _INNER = re.compile(
-    _PLAIN_STRING + r"|#[^\n]*|//[^\n]*|/\*.*?\*/|<<-?" + _IDENT + r"\r?\n|[{}()\[\]\"]|/\*",
+    r"(?:[^{}()\[\]\"#/<]++|"
+    + _PLAIN_STRING
+    + r"|#[^\n]*+|//[^\n]*+|/\*.*?\*/|/(?![/*])|<(?!<-?"
+    + _IDENT
+    + r"\r?\n))*+"
+    + r"([{}()\[\]\"]|<<-?"
+    + _IDENT
+    + r"\r?\n|/\*)",
     re.S,
 )
 # Inside a quoted template: an escape, the closing quote, a newline, or an opener.
@@ -145,7 +158,7 @@ def _skip_body(text: str, pos: int, closer: str, fixes: list[tuple[int, int, str
     at a string, heredoc or comment left open, at a bracket of the wrong kind, or at the
     outermost bracket when the file ends inside it."""
     stack: list[tuple[str, int, str]] = [(closer, pos - 1, "")]  # (kind, opened at, marker)
-    inner = _INNER.search
+    inner = _INNER.match
     in_string = _IN_STRING.search
     while True:
         kind, opened, marker = stack[-1]
@@ -177,27 +190,25 @@ def _skip_body(text: str, pos: int, closer: str, fixes: list[tuple[int, int, str
         if m is None:  # the end of the file: report the outermost bracket left open
             kind, opened, _ = stack[0]
             raise _fail(f"'{_opener_of(kind)}' is never closed", text, opened)
-        tok = m.group()
+        tok = m.group(1)
         pos = m.end()
         c = tok[0]
         if c in "{([":
-            stack.append((_OPENERS[c], m.start(), ""))
+            stack.append((_OPENERS[c], m.start(1), ""))
         elif c in "})]":
             want = "}" if kind == _INTERP else kind
             if c != want:
-                raise _fail(f"unexpected '{c}' (expected '{want}')", text, m.start())
+                raise _fail(f"unexpected '{c}' (expected '{want}')", text, m.start(1))
             stack.pop()
             if not stack:
                 return pos
         elif c == '"':
-            if len(tok) == 1:
-                stack.append((_QUOTE, m.start(), ""))
+            stack.append((_QUOTE, m.start(1), ""))
         elif c == "<":
             name = tok[2:].lstrip("-").rstrip("\r\n")
-            stack.append(("h", m.start(), name))
-        elif tok == "/*":
-            raise _fail("unclosed comment", text, m.start())
-        # comments and plain strings: already consumed
+            stack.append(("h", m.start(1), name))
+        else:
+            raise _fail("unclosed comment", text, m.start(1))
 
 
 def _opener_of(closer: str) -> str:
@@ -214,7 +225,19 @@ def scan(text: str, file: str = "") -> tuple[list[TopBlock], ScanError | None]:
     header_start = -1
     fixes: list[tuple[int, int, str]] = []
     match = _TOP.match
-    while pos < n:
+    while True:
+        if not header:
+            pos = _TOP_SPACE.match(text, pos).end()  # type: ignore[union-attr]
+            h = _HEADER.match(text, pos)
+            if h is not None:
+                header_start = pos
+                header = [h.group(1)]
+                for lm in _HEADER_LABEL.finditer(h.group(2)):
+                    q = lm.group(1)
+                    header.append(q if q is not None else lm.group(2))
+                pos = h.end() - 1  # the brace: handled below
+        if pos >= n:
+            break
         m = match(text, pos)
         assert m is not None
         tok = m.group()
