@@ -106,6 +106,25 @@ def test_a_crlf_heredoc_certificate_is_read(
     assert [i["rule"]["name"] for i in issues] == ["unsupported_key_algorithm"]
 
 
+def test_a_crlf_tfvars_heredoc_is_read(
+    certfit: Callable[..., Run], tmp_path: Path, rsa4096: Issued, fast: str
+) -> None:
+    """terraform.tfvars is read by the front end's own parser: the same CRLF rule holds."""
+    cert = (
+        'variable "cert_pem" {\n  type = string\n}\n\n'
+        'resource "aws_acm_certificate" "c" {\n'
+        "  certificate_body = var.cert_pem\n"
+        '  private_key      = file("key.pem")\n'
+        "}\n\n"
+    )
+    tfvars = f"cert_pem = <<EOT\n{rsa4096.cert_pem.decode()}EOT\n"
+    files = {"main.tf": NLB + cert + TLS_LISTENER, "terraform.tfvars": _crlf(tfvars)}
+    root = _project(tmp_path, files, rsa4096)
+    _code, issues, errors = _lint(certfit, root, fast)
+    assert errors == []
+    assert [i["rule"]["name"] for i in issues] == ["unsupported_key_algorithm"]
+
+
 @pytest.mark.parametrize(
     "header",
     [
