@@ -553,7 +553,8 @@ class ModuleInstance:
         return v
 
     def _local(self, name: str) -> Any:
-        pattern = re.compile(r"^[ \t]*" + re.escape(name) + r"[ \t]*=[^=]", re.M)
+        # a cheap filter (a false hit costs a parse): `locals { a = 1 }` has `a` after `{`
+        pattern = re.compile(r"(?:^|\{)[ \t]*" + re.escape(name) + r"[ \t]*=[^=]", re.M)
         for top in self.dir.locals:
             try:
                 if not isinstance(top, JsonTopBlock) and not pattern.search(top.text):

@@ -106,6 +106,34 @@ def test_a_crlf_heredoc_certificate_is_read(
     assert [i["rule"]["name"] for i in issues] == ["unsupported_key_algorithm"]
 
 
+@pytest.mark.parametrize(
+    "layout",
+    [
+        'locals { NAME = file("FILE") }\n',
+        'locals {NAME = file("FILE")}\n',
+        'locals {\n  NAME = file("FILE") }\n',
+    ],
+    ids=["one-line", "one-line unspaced", "closed on the content line"],
+)
+def test_a_local_in_a_one_line_locals_block_is_found(
+    certfit: Callable[..., Run], tmp_path: Path, rsa4096: Issued, layout: str, fast: str
+) -> None:
+    locals_blocks = "".join(
+        layout.replace("NAME", name).replace("FILE", file)
+        for name, file in (("cert", "cert.pem"), ("key", "key.pem"))
+    )
+    cert = (
+        'resource "aws_acm_certificate" "c" {\n'
+        "  certificate_body = local.cert\n"
+        "  private_key      = local.key\n"
+        "}\n\n"
+    )
+    root = _project(tmp_path, {"main.tf": locals_blocks + NLB + cert + TLS_LISTENER}, rsa4096)
+    _code, issues, errors = _lint(certfit, root, fast)
+    assert errors == []
+    assert [i["rule"]["name"] for i in issues] == ["unsupported_key_algorithm"]
+
+
 def test_a_crlf_tfvars_heredoc_is_read(
     certfit: Callable[..., Run], tmp_path: Path, rsa4096: Issued, fast: str
 ) -> None:
