@@ -182,7 +182,7 @@ def _skip_body(text: str, pos: int, closer: str, fixes: list[tuple[int, int, str
             if tok in ("${", "%{"):
                 stack.append((_INTERP, m.start(), ""))
             elif tok not in ("$${", "%%{"):  # the closing marker line
-                if m.group(1):
+                if m.group(1) not in ("", "\r"):  # python-hcl2 takes `EOT\r\n`, not `EOT \n`
                     fixes.append((m.start(1), m.end(1), ""))
                 stack.pop()
             continue
