@@ -63,6 +63,7 @@ STRING_TEXT = (
     st.lists(st.sampled_from(STRING_PIECES), max_size=8)
     .map("".join)
     .map(lambda s: s.replace("$${", "$$ {").replace("%%{", "%% {"))
+    .map(lambda s: s + "x" if s.endswith(("$", "%")) else s)  # `%%` + `%{...}`: an escape
 )
 HEREDOC_TEXT = st.text(alphabet=st.sampled_from(list('ab {}[]()#/*"<>=,é日 ')), max_size=12)
 
