@@ -129,6 +129,7 @@ def _heredoc(draw: st.DrawFn, nl: str, doc: Doc) -> str:
                     HEREDOC_TEXT,
                     _ref().map(lambda r: "${" + r + "}"),
                     st.just("%{ if var.x }on%{ endif }"),
+                    st.just("%{ for s in var.l }${s},%{ endfor }"),
                 ),
                 max_size=3,
             )
@@ -137,17 +138,21 @@ def _heredoc(draw: st.DrawFn, nl: str, doc: Doc) -> str:
         if line.strip() in ("EOT", "EOF", "END_X", "E", "POLICY"):
             line += " x"
         lines.append(line)
+    if draw(st.integers(0, 5)) == 0:  # a heredoc inside an interpolation inside this one
+        inner = "INNER" if marker != "INNER" else "OTHER"
+        lines += ["${ trimspace(<<" + inner, "  in } {", inner, ") }"]
     lead = draw(st.sampled_from(["", "  "])) if trim else ""
     trail = draw(st.sampled_from(["", "", "  ", "\t"]))
     opener = "<<" + ("-" if trim else "") + marker
     body = "".join(line + nl for line in lines)
-    return f"{opener}{nl}{body}{lead}{marker}" + "\0" + trail  # \0: where the trail goes
+    # \0trail\0: whitespace python-hcl2 does not see (the scanner drops it)
+    return f"{opener}{nl}{body}{lead}{marker}\0{trail}\0"
 
 
 def _expr(draw: st.DrawFn, nl: str, doc: Doc, depth: int) -> str:
     kinds = ["num", "str", "ref", "bool", "call", "cond"]
     if depth < 2:
-        kinds += ["list", "object", "heredoc", "for"]
+        kinds += ["list", "object", "heredoc", "heredoc in a call", "for"]
     kind = draw(st.sampled_from(kinds))
     if kind == "num":
         return str(draw(st.integers(0, 65535)))
@@ -166,6 +171,8 @@ def _expr(draw: st.DrawFn, nl: str, doc: Doc, depth: int) -> str:
         return '[for s in var.l : upper(s) if s != ""]'
     if kind == "heredoc":
         return draw(_heredoc(nl, doc))
+    if kind == "heredoc in a call":
+        return f"trimspace({draw(_heredoc(nl, doc))}{nl})"
     multi = draw(st.booleans())
     items = [_expr(draw, nl, doc, depth + 1) for _ in range(draw(st.integers(0, 3)))]
     items = [i for i in items if "\0" not in i]  # heredocs only as whole attribute values
@@ -225,9 +232,11 @@ def _body(draw: st.DrawFn, nl: str, doc: Doc, skel: Skel, indent: str, depth: in
             names.add(name)
             value = _expr(draw, nl, doc, 0)
             trailing = draw(st.sampled_from(["", "", " # }", " // {"]))
-            if "\0" in value:  # a heredoc: nothing after its closing marker but the newline
-                shown, trail = value.split("\0")
-                out += f"{indent}{name} = {shown}{trail}{nl}"
+            if "\0" in value:
+                shown = re.sub("\0[^\0]*\0", "", value)
+                if value.startswith("<<"):  # nothing after the closing marker but a newline
+                    trailing = ""
+                out += f"{indent}{name} = {value.replace(chr(0), '')}{trailing}{nl}"
                 skel.attrs.append((name, shown))
             else:
                 out += f"{indent}{name} = {value}{trailing}{nl}"
@@ -241,7 +250,8 @@ def _body(draw: st.DrawFn, nl: str, doc: Doc, skel: Skel, indent: str, depth: in
                 out += f"{indent}{child.type}{header} {{ a = {value} }}{nl}"
                 child.attrs.append(("a", value))
             else:
-                inner = _body(draw, nl, doc, child, indent + "  ", depth + 1)
+                step = draw(st.sampled_from(["  ", "  ", "\t"]))
+                inner = _body(draw, nl, doc, child, indent + step, depth + 1)
                 out += f"{indent}{child.type}{header} {{{nl}{inner}{indent}}}{nl}"
             skel.blocks.append(child)
     return out
