@@ -134,6 +134,26 @@ def test_a_local_in_a_one_line_locals_block_is_found(
     assert [i["rule"]["name"] for i in issues] == ["unsupported_key_algorithm"]
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        'module "alb" {\n  tags = {\n    source = "terraform"\n  }\n  source = "./alb"\n}\n',
+        'module "alb" {\n  description = <<EOT\nsource = "x"\nEOT\n  source = "./alb"\n}\n',
+        'module "alb" { source = "./alb" }\n',
+    ],
+    ids=["a map key named source", "a heredoc line", "one-line call"],
+)
+def test_a_module_source_is_the_call_s_own_attribute(
+    certfit: Callable[..., Run], tmp_path: Path, call: str, fast: str
+) -> None:
+    listener = 'resource "aws_lb_listener" "https" {\n  load_balancer_arn = aws_lb.n.arn\n'
+    listener += '  protocol = "HTTPS"\n}\n'
+    root = _project(tmp_path, {"main.tf": call, "alb/main.tf": NLB + listener})
+    _code, issues, errors = _lint(certfit, root, fast)
+    assert errors == []
+    assert _rules(issues) == [("listener_missing_certificate", "alb/main.tf", 5)]
+
+
 def test_a_crlf_tfvars_heredoc_is_read(
     certfit: Callable[..., Run], tmp_path: Path, rsa4096: Issued, fast: str
 ) -> None:
