@@ -182,8 +182,10 @@ def _skip_body(text: str, pos: int, closer: str, fixes: list[tuple[int, int, str
             if tok in ("${", "%{"):
                 stack.append((_INTERP, m.start(), ""))
             elif tok not in ("$${", "%%{"):  # the closing marker line
-                if m.group(1) not in ("", "\r"):  # python-hcl2 takes `EOT\r\n`, not `EOT \n`
-                    fixes.append((m.start(1), m.end(1), ""))
+                # python-hcl2 takes `EOT\r\n` but not `EOT \n`: drop what is before the \r
+                trail_end = m.end(1) - m.group(1).endswith("\r")
+                if trail_end > m.start(1):
+                    fixes.append((m.start(1), trail_end, ""))
                 stack.pop()
             continue
         m = inner(text, pos)
