@@ -48,7 +48,7 @@ _PROFILES = {
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     ),
 }
-PROFILE = _PROFILES[os.environ.get("HYPOTHESIS_PROFILE", "default")]
+PROFILE = _PROFILES.get(os.environ.get("HYPOTHESIS_PROFILE", ""), _PROFILES["default"])
 
 # ---------------------------------------------------------------- the generated document
 
