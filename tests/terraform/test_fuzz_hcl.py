@@ -325,8 +325,11 @@ def test_scanner_splitter_and_python_hcl2_agree(
         raw = source[top.start : top.end]
         if raw != text:
             # What the scanner normalised (whitespace after a heredoc marker, a comment
-            # between top-level labels) is valid HCL that python-hcl2 refuses as written.
-            assert _hcl2(raw) is None, raw
+            # between top-level labels) is valid HCL that python-hcl2 refuses as written, or
+            # worse, misreads: a later line with the same marker closes the heredoc for it,
+            # swallowing the attributes between (found by the long fuzz run).
+            as_written = _hcl2(raw)
+            assert as_written is None or _skel_of(as_written) != expected, raw
 
 
 # Short texts from the characters that change nesting: the scanner must never raise, and
@@ -373,10 +376,25 @@ def _hcl2_leniency(text: str) -> bool:
     ],
 )
 def test_where_python_hcl2_is_wrong_the_scanner_normalises(raw: str, why: str) -> None:
-    """Valid HCL python-hcl2 refuses: the scanner's block text is what python-hcl2 reads."""
+    """Valid HCL python-hcl2 refuses (or misreads): the scanner's block text is what
+    python-hcl2 reads."""
     [block], err = scan(raw)
     assert err is None
     assert _hcl2(raw) is None, f"python-hcl2 now accepts {why}: drop the normalisation"
     reference = _hcl2(block.text)
     assert reference is not None
+    assert split_block(block.text) in (None, reference)
+
+
+def test_python_hcl2_misreads_a_trailing_space_marker_when_the_marker_comes_again() -> None:
+    """Found by the long fuzz run: python-hcl2 does not refuse `EOT  ` when a later heredoc
+    closes with `EOT`; it runs the first heredoc on to there, swallowing the attribute between.
+    The normalised text gives HCL's reading: two attributes."""
+    raw = 'a "b" {\n  x = <<EOT\nhi\nEOT  \n  y = <<EOT\nthere\nEOT\n}\n'
+    [block], err = scan(raw)
+    assert err is None
+    as_written = _hcl2(raw)
+    assert as_written is not None and [a[0] for a in as_written[4]] == ["x"]  # type: ignore[union-attr, index]
+    reference = _hcl2(block.text)
+    assert reference is not None and [a[0] for a in reference[4]] == ["x", "y"]  # type: ignore[union-attr, index]
     assert split_block(block.text) in (None, reference)
