@@ -20,6 +20,7 @@ from linter.cloudformation.resources import (
     model_from_template,
     model_from_templates,
 )
+from linter.cloudformation.sniff import looks_like_template
 from linter.model import InputError, Location, Model
 from linter.options import LoadOptions
 from linter.safe_files import SafeReader, UnsafePath
@@ -50,7 +51,9 @@ def is_cloudformation_template(path: Path, reader: SafeReader | None = None) -> 
         return False
     try:
         doc = load_text(reader.read_text(path), path.suffix)
-    except (TemplateSyntaxError, OSError, UnicodeDecodeError, RecursionError, UnsafePath):
+    except (TemplateSyntaxError, UnicodeDecodeError, RecursionError):
+        return looks_like_template(head)  # a broken template: loading it reports where
+    except (OSError, UnsafePath):
         return False
     if not isinstance(doc, Mapping) or "terraform_version" in doc or "format_version" in doc:
         return False

@@ -215,7 +215,8 @@ class _Parser:
 
     def heredoc(self, m: re.Match[str]) -> Node:
         strip, marker = m.group(3) == "-", m.group(4)
-        close = re.compile(r"^[ \t]*" + re.escape(marker) + r"[ \t]*$", re.M).search(
+        # HCL trims the marker's line of all whitespace, \r of a CRLF file included
+        close = re.compile(r"^[^\S\n]*" + re.escape(marker) + r"[^\S\n]*$", re.M).search(
             self.text, m.end()
         )
         if close is None:

@@ -33,7 +33,8 @@ from linter.terraform.jsonsyntax import JsonTopBlock, index_json
 from linter.terraform.scanner import ScanError, TopBlock, index
 
 NO_KEY = object()  # the key of a resource without count or for_each
-_SOURCE_RE = re.compile(r'^[ \t]*source[ \t]*=[ \t]*"([^"]*)"', re.M)
+_SOURCE_RE = re.compile(r'(?:^|\{)[ \t]*source[ \t]*=[ \t]*"([^"\\$%\n]*)"', re.M)
+_LITERAL = re.compile(r'"([^"\\$%\n]*)"')  # a module source: a literal without escapes
 
 # Resource types whose ARN/id is a certificate: `.arn` stays a reference to them.
 CERTIFICATE_TYPES = {
@@ -120,7 +121,7 @@ class ModuleDir:
             if err is not None:
                 loader.error(
                     "file does not parse",
-                    f"{err}; the blocks before line {err.line} are still read",
+                    f"{err}; the blocks before line {err.block_line} are still read",
                     Location(rel, err.line, err.column),
                 )
             for b in blocks:
@@ -226,14 +227,19 @@ class ModuleDir:
         return self._parsed[key]
 
     def module_source(self, call: TopBlock) -> str | None:
-        """The `source` of a module call, read cheaply (literal strings only, as Terraform)."""
+        """The `source` of a module call (literal strings only, as Terraform): the call's own
+        attribute, not a `source` key in a map or a heredoc line. Read with a regular
+        expression when the word appears once, else from the split block."""
         if isinstance(call, JsonTopBlock):
             src = call.prebuilt.attrs.get("source")
             return json.loads(src.expr) if src and src.expr.startswith('"') else None
-        try:
-            m = _SOURCE_RE.search(call.text)
-        except ScanError:
-            return None
+        text = call.text
+        if text.count("source") == 1 and "<<" not in text:
+            m = _SOURCE_RE.search(text)
+            return m.group(1) if m else None
+        block = self.parsed(call)
+        src = block.attrs.get("source") if block is not None else None
+        m = _LITERAL.fullmatch(src.expr) if src is not None else None
         return m.group(1) if m else None
 
 
@@ -562,7 +568,8 @@ class ModuleInstance:
         return v
 
     def _local(self, name: str) -> Any:
-        pattern = re.compile(r"^[ \t]*" + re.escape(name) + r"[ \t]*=[^=]", re.M)
+        # a cheap filter (a false hit costs a parse): `locals { a = 1 }` has `a` after `{`
+        pattern = re.compile(r"(?:^|\{)[ \t]*" + re.escape(name) + r"[ \t]*=[^=]", re.M)
         for top in self.dir.locals:
             try:
                 if not isinstance(top, JsonTopBlock) and not pattern.search(top.text):

@@ -1,44 +1,86 @@
-"""A cheap scanner that finds a file's top-level blocks without parsing them.
+"""A cheap scanner that finds a file's top-level blocks and checks its structure, without
+parsing it.
 
 python-hcl2 reads about 0.07 MB/s, and a monorepo holds thousands of files of which a few touch
-certificates. This scanner jumps between the only characters that change nesting (braces,
-brackets, quotes, comments, heredoc markers) with compiled regular expressions, so the cost of a
-file is little more than reading it. Only the blocks a certificate or a binding needs are later
-handed to python-hcl2 (see `blocks.py`).
+certificates. This scanner makes one linear pass over a file, jumping between the only
+characters that change nesting (brackets, quotes, comments, heredoc markers, template
+interpolations) with compiled regular expressions, so the cost of a file is little more than
+reading it. The same pass is the file's structural check: every bracket closes with its own
+kind, every string, heredoc and block comment is closed, so a broken file is reported with its
+line even when nothing in it is ever parsed. Only the blocks a certificate or a binding needs
+are later handed to the splitter or python-hcl2 (see `blocks.py`).
+
+HCL's own rules, not an editor's habits: a newline is `\\r?\\n`; a heredoc ends at the first
+line that is its marker once surrounding whitespace is trimmed (only outside `${...}`/`%{...}`);
+`$${` and `%%{` are literal text; identifiers are Unicode; block labels may be quoted or bare,
+with or without space before them; a top-level block may be indented.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-# At the top level: identifiers, quoted labels, braces, comments, heredocs are all that matter.
+_IDENT = r"[^\W\d][\w-]*"  # Unicode ID_Start (or _) then ID_Continue or '-', as HCL
+# At the top level: identifiers, quoted labels, braces, comments are all that matter.
 _TOP = re.compile(
-    r'[ \t\r\n]+|#[^\n]*|//[^\n]*|/\*.*?\*/|"(?:[^"\\\n]|\\.)*"|[A-Za-z_][\w-]*|\{|\}|.',
+    r"[ \t\r\n]+|#[^\n]*|//[^\n]*|/\*.*?\*/"
+    r'|"[^"\\\n]*(?:\\[^\n][^"\\\n]*)*"'
+    rf"|{_IDENT}|\{{|.",
     re.S,
 )
-# Inside a block: only the characters that open or close something.
-_INNER = re.compile(r'"(?:[^"\\$%\n]|\\.|\$(?!\{)|%(?!\{))*"|[{}()\[\]"#/<]')
-# Inside a quoted string: an escape, the closing quote, or an interpolation/directive opener.
-_IN_STRING = re.compile(r'\\.|"|\$\{|%\{|\n', re.S)
-_HEREDOC = re.compile(r"<<(-?)([A-Za-z_][\w-]*)[ \t]*\r?\n")
+# At the top level, between blocks: whitespace and comments, in one match.
+_TOP_SPACE = re.compile(r"(?:[ \t\r\n]++|#[^\n]*+|//[^\n]*+|/\*.*?\*/)*+", re.S)
+# The usual block header, in one match (anything else goes token by token through `_TOP`).
+_HEADER = re.compile(rf'({_IDENT})((?:[ \t]*+(?:"[^"\\\n]*+"|{_IDENT}))*+)[ \t]*+\{{')
+_HEADER_LABEL = re.compile(rf'"([^"\\\n]*)"|({_IDENT})')
+# Inside brackets or an interpolation: skip (possessively, so never backtracking) everything
+# that cannot change nesting, plain strings and comments included, to the next token that can:
+# a bracket, a quote that opens a template, a heredoc opener, an unclosed comment.
+_PLAIN_STRING = r'"[^"\\$%\n]*+(?:(?:\\[^\n]|\$\$\{|%%\{|\$(?!\{)|%(?!\{))[^"\\$%\n]*+)*+"'
+_INNER = re.compile(
+    r"(?:[^{}()\[\]\"#/<]++|"
+    + _PLAIN_STRING
+    + r"|#[^\n]*+|//[^\n]*+|/\*.*?\*/|/(?![/*])|<(?!<-?"
+    + _IDENT
+    + r"\r?\n))*+"
+    + r"([{}()\[\]\"]|<<-?"
+    + _IDENT
+    + r"\r?\n|/\*)",
+    re.S,
+)
+# Inside a quoted template: an escape, the closing quote, a newline, or an opener.
+_IN_STRING = re.compile(r'\\[^\n]|\$\$\{|%%\{|\$\{|%\{|"|\n')
+_OPENERS = {"{": "}", "(": ")", "[": "]"}
+_INTERP = "i"  # stack frame: a ${...} or %{...} that returns to a string or heredoc
+_QUOTE = "q"  # stack frame: inside a quoted template
 
 
 class ScanError(Exception):
-    """The file's structure is broken (unterminated block, string or heredoc)."""
+    """The file's structure is broken (unclosed bracket, string, heredoc or comment)."""
 
     def __init__(self, message: str, line: int, column: int = 0) -> None:
         super().__init__(message)
         self.line = line
         self.column = column
+        self.block_line = line  # the first line whose blocks are not read
 
 
 class TopBlock:
-    """A top-level block: its type and labels, and where its text lies in the file.
+    """A top-level block: its type and labels, and where its text lies in the file."""
 
-    The end of the block is found lazily (only blocks that are parsed need it), so a file costs
-    one regular-expression pass to index."""
-
-    __slots__ = ("_end", "_src", "body", "column", "file", "labels", "line", "start", "type")
+    __slots__ = (
+        "_end",
+        "_fixes",
+        "_src",
+        "body",
+        "column",
+        "file",
+        "labels",
+        "line",
+        "start",
+        "type",
+    )
 
     def __init__(
         self,
@@ -51,6 +93,7 @@ class TopBlock:
         file: str,
         src: str,
         end: int | None = None,
+        fixes: tuple[tuple[int, int, str], ...] = (),
     ) -> None:
         self.type = type_
         self.labels = labels
@@ -61,15 +104,13 @@ class TopBlock:
         self.file = file  # path relative to the project root
         self._src = src
         self._end = end
+        self._fixes = fixes  # (start, end, replacement) of text: see `text`
 
     @property
     def end(self) -> int:
-        """Offset just after the closing brace; raises ScanError (with this block's line)."""
+        """Offset just after the closing brace."""
         if self._end is None:
-            try:
-                self._end = _skip_nested(self._src, self.body, "}")
-            except ScanError as e:
-                raise ScanError(str(e), self.line, self.column) from None
+            self._end = _skip_body(self._src, self.body, "}", [])
         return self._end
 
     @property
@@ -78,83 +119,102 @@ class TopBlock:
 
     @property
     def text(self) -> str:
-        return self._src[self.start : self.end]
+        """The block's text as python-hcl2 and the splitter should read it, where python-hcl2
+        refuses valid HCL: whitespace after a heredoc's closing marker is dropped (HCL trims
+        it), a /* comment */ between the block's labels becomes spaces. Every line and every
+        column of what python-hcl2 reports stays the file's."""
+        text = self._src[self.start : self.end]
+        for a, b, new in reversed(self._fixes):
+            text = text[: a - self.start] + new + text[b - self.start :]
+        return text
 
     def __repr__(self) -> str:
         return f"TopBlock({self.type} {self.labels} {self.file}:{self.line})"
 
 
-def _line_of(text: str, pos: int, cache: list[int]) -> int:
-    """1-based line of `pos`; `cache` = [last_pos, last_line] makes forward scans linear."""
-    last_pos, last_line = cache
-    if pos >= last_pos:
-        line = last_line + text.count("\n", last_pos, pos)
-    else:
-        line = 1 + text.count("\n", 0, pos)
-    cache[0], cache[1] = pos, line
-    return line
+@lru_cache(maxsize=256)
+def _heredoc_stop(marker: str) -> re.Pattern[str]:
+    """In a heredoc: an interpolation/directive opener, or the line that closes it (its
+    trailing whitespace captured, to be dropped for python-hcl2)."""
+    return re.compile(
+        r"\$\$\{|%%\{|\$\{|%\{|^[^\S\n]*" + re.escape(marker) + r"([^\S\n]*)$",
+        re.M,
+    )
 
 
-def _skip_string(text: str, pos: int) -> int:
-    """`pos` is just after an opening quote; returns the offset after the closing one."""
+def _position(text: str, pos: int) -> tuple[int, int]:
+    line = 1 + text.count("\n", 0, pos)
+    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+def _fail(message: str, text: str, pos: int) -> ScanError:
+    return ScanError(message, *_position(text, pos))
+
+
+def _skip_body(text: str, pos: int, closer: str, fixes: list[tuple[int, int, str]]) -> int:
+    """From just after an opening bracket to just after the one that closes it. One pass,
+    no recursion: a stack holds open brackets, quoted templates, interpolations and heredocs.
+    Appends to `fixes` the whitespace after each heredoc's closing marker. Raises ScanError
+    at a string, heredoc or comment left open, at a bracket of the wrong kind, or at the
+    outermost bracket when the file ends inside it."""
+    stack: list[tuple[str, int, str]] = [(closer, pos - 1, "")]  # (kind, opened at, marker)
+    inner = _INNER.match
+    in_string = _IN_STRING.search
     while True:
-        m = _IN_STRING.search(text, pos)
-        if m is None:
-            raise ScanError("unterminated string", 0)
-        tok = m.group()
-        if tok == '"':
-            return m.end()
-        if tok == "\n":
-            raise ScanError("newline in a quoted string", 0)
-        pos = _skip_nested(text, m.end(), "}") if tok in ("${", "%{") else m.end()
-
-
-def _skip_heredoc(text: str, m: re.Match[str]) -> int:
-    marker = m.group(2)
-    end = re.compile(r"^[ \t]*" + re.escape(marker) + r"[ \t]*$", re.M).search(text, m.end())
-    if end is None:
-        raise ScanError(f"heredoc {marker} is never closed", 0)
-    return end.end()
-
-
-def _skip_nested(text: str, pos: int, closer: str) -> int:
-    """Skip to just after the bracket that closes the one before `pos`. Plain strings (no
-    interpolation) are consumed by the regular expression in one step."""
-    depth = 1
-    search = _INNER.search
-    while True:
-        m = search(text, pos)
-        if m is None:
-            raise ScanError("unclosed '" + {"}": "{", ")": "(", "]": "["}[closer] + "'", 0)
-        tok = m.group()
+        kind, opened, marker = stack[-1]
+        if kind == _QUOTE:
+            m = in_string(text, pos)
+            if m is None or m.group() == "\n":
+                raise _fail("unterminated string", text, opened)
+            tok = m.group()
+            pos = m.end()
+            if tok == '"':
+                stack.pop()
+            elif tok in ("${", "%{"):
+                stack.append((_INTERP, m.start(), ""))
+            continue
+        if marker:  # a heredoc
+            m = _heredoc_stop(marker).search(text, pos)
+            if m is None:
+                raise _fail(f"heredoc {marker} is never closed", text, opened)
+            pos = m.end()
+            tok = m.group()
+            if tok in ("${", "%{"):
+                stack.append((_INTERP, m.start(), ""))
+            elif tok not in ("$${", "%%{"):  # the closing marker line
+                # python-hcl2 takes `EOT\r\n` but not `EOT \n`: drop what is before the \r
+                trail_end = m.end(1) - m.group(1).endswith("\r")
+                if trail_end > m.start(1):
+                    fixes.append((m.start(1), trail_end, ""))
+                stack.pop()
+            continue
+        m = inner(text, pos)
+        if m is None:  # the end of the file: report the outermost bracket left open
+            kind, opened, _ = stack[0]
+            raise _fail(f"'{_opener_of(kind)}' is never closed", text, opened)
+        tok = m.group(1)
         pos = m.end()
         c = tok[0]
         if c in "{([":
-            depth += 1
+            stack.append((_OPENERS[c], m.start(1), ""))
         elif c in "})]":
-            depth -= 1
-            if depth == 0:
+            want = "}" if kind == _INTERP else kind
+            if c != want:
+                raise _fail(f"unexpected '{c}' (expected '{want}')", text, m.start(1))
+            stack.pop()
+            if not stack:
                 return pos
         elif c == '"':
-            if len(tok) == 1:
-                pos = _skip_string(text, pos)
-        elif c == "#":
-            nl = text.find("\n", pos)
-            pos = len(text) if nl < 0 else nl
-        elif c == "/":
-            nxt = text[pos : pos + 1]
-            if nxt == "/":
-                nl = text.find("\n", pos)
-                pos = len(text) if nl < 0 else nl
-            elif nxt == "*":
-                close = text.find("*/", pos + 1)
-                if close < 0:
-                    raise ScanError("unclosed comment", 0)
-                pos = close + 2
+            stack.append((_QUOTE, m.start(1), ""))
         elif c == "<":
-            hd = _HEREDOC.match(text, m.start())
-            if hd:
-                pos = _skip_heredoc(text, hd)
+            name = tok[2:].lstrip("-").rstrip("\r\n")
+            stack.append(("h", m.start(1), name))
+        else:
+            raise _fail("unclosed comment", text, m.start(1))
+
+
+def _opener_of(closer: str) -> str:
+    return {"}": "{", ")": "(", "]": "["}[closer]
 
 
 def scan(text: str, file: str = "") -> tuple[list[TopBlock], ScanError | None]:
@@ -162,25 +222,44 @@ def scan(text: str, file: str = "") -> tuple[list[TopBlock], ScanError | None]:
     blocks: list[TopBlock] = []
     pos = 0
     n = len(text)
-    lines = [0, 1]
+    line, last = 1, 0  # line of offset `last`: line numbers are counted forward, once
     header: list[str] = []
     header_start = -1
-    while pos < n:
-        m = _TOP.match(text, pos)
+    fixes: list[tuple[int, int, str]] = []
+    match = _TOP.match
+    while True:
+        if not header:
+            pos = _TOP_SPACE.match(text, pos).end()  # type: ignore[union-attr]
+            h = _HEADER.match(text, pos)
+            if h is not None:
+                header_start = pos
+                header = [h.group(1)]
+                for lm in _HEADER_LABEL.finditer(h.group(2)):
+                    q = lm.group(1)
+                    header.append(q if q is not None else lm.group(2))
+                pos = h.end() - 1  # the brace: handled below
+        if pos >= n:
+            break
+        m = match(text, pos)
         assert m is not None
         tok = m.group()
         c = tok[0]
         if c in " \t\r\n" or c == "#" or tok.startswith(("//", "/*")):
+            if header and tok.startswith("/*"):  # between labels: python-hcl2 refuses it there
+                fixes.append((m.start(), m.end(), re.sub(r"[^\n]", " ", tok)))
             pos = m.end()
             continue
         if c == "{":
             if not header:
-                return blocks, _err("a block without a type", text, m.start(), lines)
+                return blocks, _fail("a block without a type", text, m.start())
+
             try:
-                end = _skip_nested(text, m.end(), "}")
+                end = _skip_body(text, m.end(), "}", fixes)
             except ScanError as e:
-                return blocks, _err(str(e), text, header_start, lines)
-            line = _line_of(text, header_start, lines)
+                e.block_line = text.count("\n", 0, header_start) + 1
+                return blocks, e
+            line += text.count("\n", last, header_start)
+            last = header_start
             col = header_start - (text.rfind("\n", 0, header_start) + 1) + 1
             blocks.append(
                 TopBlock(
@@ -193,54 +272,35 @@ def scan(text: str, file: str = "") -> tuple[list[TopBlock], ScanError | None]:
                     file,
                     text,
                     end,
+                    tuple(fixes),
                 )
             )
             header = []
+            fixes = []
             pos = end
             continue
         if c == '"' and len(tok) > 1:
+            if not header:
+                return blocks, _fail("a quoted label without a block type", text, m.start())
             header.append(tok[1:-1])
-        elif c.isalpha() or c == "_":
+        elif m.end() - m.start() > 1 or c.isalpha() or c == "_":  # an identifier
             if not header:
                 header_start = m.start()
             header.append(tok)
+        elif tok == "/" and text.startswith("/*", pos):
+            return blocks, _fail("unclosed comment", text, pos)
+        elif tok == '"':
+            return blocks, _fail("unterminated string", text, pos)
+        elif tok == "=" and header:
+            return blocks, _fail("attribute at the top level", text, header_start)
         else:
-            # A top-level attribute (tfvars files) or stray text: skip to the end of the line
-            # unless it opens something; tfvars are read whole elsewhere.
-            if tok == "=" and header:
-                return blocks, _err("attribute at the top level", text, header_start, lines)
-            return blocks, _err(f"unexpected '{tok}'", text, m.start(), lines)
+            return blocks, _fail(f"unexpected '{tok}'", text, m.start())
         pos = m.end()
     if header:
-        return blocks, _err("block without a body", text, header_start, lines)
+        return blocks, _fail("block without a body", text, header_start)
     return blocks, None
-
-
-def _err(message: str, text: str, pos: int, lines: list[int]) -> ScanError:
-    line = 1 + text.count("\n", 0, max(pos, 0))
-    col = pos - (text.rfind("\n", 0, pos) + 1) + 1
-    return ScanError(message, line, col)
-
-
-# Fast path: `terraform fmt` puts every top-level block header at the start of a line, and
-# without heredocs or block comments nothing else can start a line with a quoted label list
-# and an opening brace. Such files are indexed with one regular-expression pass.
-_HEADER = re.compile(r'^([A-Za-z_][\w-]*)((?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][\w-]*))*)[ \t]*\{', re.M)
-_LABEL = re.compile(r'"([^"\n]*)"|([A-Za-z_][\w-]*)')
-_UNSAFE = re.compile(r"<<|/\*|^[ \t]+(?:resource|data|module|variable|output|locals)\b", re.M)
 
 
 def index(text: str, file: str = "") -> tuple[list[TopBlock], ScanError | None]:
-    """Top-level blocks of `text`; block ends are found only when needed. Falls back to the
-    full `scan` when the file has heredocs, block comments or indented block headers."""
-    if _UNSAFE.search(text):
-        return scan(text, file)
-    blocks: list[TopBlock] = []
-    line, last = 1, 0
-    for m in _HEADER.finditer(text):
-        start = m.start()
-        line += text.count("\n", last, start)
-        last = start
-        labels = tuple(a if a is not None else b for a, b in _LABEL.findall(m.group(2)))
-        blocks.append(TopBlock(m.group(1), labels, start, m.end(), line, 1, file, text))
-    return blocks, None
+    """Top-level blocks of `text` with the file's structural check (see `scan`)."""
+    return scan(text, file)

@@ -25,11 +25,14 @@ from linter.terraform.expressions import parse_expression_cached
 
 _SPACE = re.compile(r"(?:[ \t\r\n]+|#[^\n]*|//[^\n]*|/\*.*?\*/)*", re.S)
 _INLINE_SPACE = re.compile(r"[ \t]*")
-_IDENT = re.compile(r"[A-Za-z_][\w-]*")
-_LABEL = re.compile(r'"((?:[^"\\\n$%]|\\.)*)"|([A-Za-z_][\w-]*)')
-_VALUE = re.compile(r'"|<<-?[A-Za-z_][\w-]*[ \t]*\r?\n|[\[\](){}]|#|//|/\*|\n')
-_IN_STRING = re.compile(r'\\.|"|\$\{|%\{|\n', re.S)
-_HEREDOC = re.compile(r"<<(-?)([A-Za-z_][\w-]*)[ \t]*\r?\n")
+# python-hcl2's identifiers are ASCII (HCL's are Unicode): anything else is left to it.
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_LABEL = re.compile(r'"((?:[^"\\\n$%]|\\.)*)"|([A-Za-z_][A-Za-z0-9_-]*)')
+_VALUE = re.compile(r'"|<<|[\[\](){}]|#|//|/\*|\n')
+# `$${` and `%%{` are literal text; python-hcl2 reads them so only up to a `}` on the line.
+_IN_STRING = re.compile(r'\\[^\n]|"|\$\$\{[^}"\n]*\}|%%\{[^}"\n]*\}|\$\$\{|%%\{|\$\{|%\{|\n', re.S)
+# python-hcl2's heredoc opener: the marker then the newline, nothing between.
+_HEREDOC = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9_-]*)\r?\n")
 _NEWLINE = re.compile("\n")
 
 
@@ -46,6 +49,8 @@ def _skip_string(text: str, pos: int) -> int:
         tok = m.group()
         if tok == '"':
             return m.end()
+        if tok in ("$${", "%%{"):
+            raise _Unsure  # an escape python-hcl2 reads differently from HCL
         if tok in ("${", "%{"):
             pos = _skip_value(text, m.end(), closer="}")
             if pos >= len(text) or text[pos] != "}":
@@ -62,7 +67,7 @@ def _skip_heredoc(text: str, m: re.Match[str]) -> int:
     while pos < len(text):
         nl = text.find("\n", pos)
         line = text[pos : nl if nl >= 0 else len(text)]
-        if line.strip() == marker:
+        if line.lstrip() in (marker, marker + "\r"):  # python-hcl2: `\s*EOT\r?\n`
             return nl + 1 if nl >= 0 else len(text)
         if nl < 0:
             break

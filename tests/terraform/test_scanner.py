@@ -53,11 +53,20 @@ def test_an_unclosed_block_reports_its_line_and_keeps_the_blocks_before() -> Non
     assert err is not None and err.line == 3
 
 
-def test_an_unterminated_heredoc_is_an_error() -> None:
+def test_an_unterminated_heredoc_is_an_error_at_its_opener() -> None:
     blocks, err = scan("locals {\n  a = <<EOT\n  text\n}\n")
-    assert blocks == [] and err is not None and err.line == 1
+    assert blocks == [] and err is not None and (err.line, err.column) == (2, 7)
+    assert err.block_line == 1
 
 
 def test_stray_text_at_top_level_is_an_error_with_its_line() -> None:
     _, err = scan('variable "a" {}\n}\n')
     assert err is not None and err.line == 2
+
+
+def test_a_trailing_space_marker_in_a_crlf_file_keeps_its_carriage_return() -> None:
+    """Found by the long fuzz run: the normalised text dropped the marker line's \\r too, so
+    the expression text was no longer the file's (python-hcl2 reads `EOT\\r\\n` as it is)."""
+    [block], err = scan('a "b" {\r\n  x = <<EOT\r\nhi\r\nEOT  \r\n}\r\n')
+    assert err is None
+    assert block.text == 'a "b" {\r\n  x = <<EOT\r\nhi\r\nEOT\r\n}'

@@ -151,6 +151,9 @@ REFUSED = {
     "double unary": "  a = --1\n",
     "empty interpolation": '  a = "${}"\n',
     "comment before a value": "  b = /* c */ 2\n",
+    "space after a heredoc opener": "  a = <<EOT \n  x\nEOT\n",
+    "escaped interpolation never closed": '  a = "$${"\n',
+    "backslash before a newline": '  a = "x\\\n"\n',
 }
 
 
