@@ -116,16 +116,20 @@ _SOURCE_SUFFIXES = (".tf", ".tf.json", ".hcl", ".yaml", ".yml", ".json", ".templ
 _DATA_SUFFIXES = (".tfvars", ".tfvars.json")
 
 
-def is_source_file(file: str, head: bytes) -> bool:
-    """May an excerpt of `file` (whose first bytes are `head`) be shown? Source only: never a
-    values file, a plan (a JSON file with format_version, as `terraform show -json` writes),
-    or a file of any other kind."""
+def is_source_file(file: str, data: bytes) -> bool:
+    """May an excerpt of `file` (whose content is `data`) be shown? Source only: Terraform,
+    the config, and CloudFormation templates (a `.json`/`.yaml` with `Resources`); never a
+    values file, a plan (`format_version`, as `terraform show -json` writes), a JSON or YAML
+    file of data (`secrets.json` read with file()), or a file of any other kind."""
     name = file.lower()
     if name.endswith(_DATA_SUFFIXES) or not name.endswith(_SOURCE_SUFFIXES):
         return False
-    if name.endswith(".json") and not name.endswith(".tf.json"):
-        return b'"format_version"' not in head and b'"resource_changes"' not in head
-    return True
+    if name.endswith((".tf", ".tf.json", ".hcl")):
+        return True
+    head = data[:4096]
+    if b'"format_version"' in head or b'"resource_changes"' in head:
+        return False
+    return b"Resources" in data
 
 
 def source_lines(root: str, file: str, cache: dict[str, list[str] | None]) -> list[str] | None:
@@ -139,7 +143,7 @@ def source_lines(root: str, file: str, cache: dict[str, list[str] | None]) -> li
         if not file.lower().endswith(_NEVER_SHOWN):
             try:
                 data = SafeReader(root).read_bytes(file)
-                if b"\0" not in data and is_source_file(file, data[:4096]):
+                if b"\0" not in data and is_source_file(file, data):
                     cache[file] = redact_private_keys(data.decode("utf-8").splitlines())
             except (OSError, UnsafePath, ValueError):
                 pass

@@ -82,7 +82,7 @@ def test_key_material_in_any_shape_is_never_shown(tmp_path: Path) -> None:
 def test_a_long_line_is_shown_as_a_window_around_the_column(tmp_path: Path) -> None:
     """A minified template: only a bounded window around the flagged column, with ellipses."""
     far = "ab, " * 1500
-    line = f'{{"a": "{far}", "Certificates": [{{"CertificateArn": "arn:flagged"}}], "z": "{far}"}}'
+    line = f'{{"Resources": {{"a": "{far}", "Certificates": [{{"CertificateArn": "arn:flagged"}}], "z": "{far}"}}}}'
     (tmp_path / "template.json").write_text(line + "\n")
     column = line.index('"CertificateArn"') + 1
     finding = Finding(
@@ -98,7 +98,8 @@ def test_a_long_line_is_shown_as_a_window_around_the_column(tmp_path: Path) -> N
 
 
 def test_plans_and_values_files_are_never_quoted(tmp_path: Path) -> None:
-    """A one-line plan with a password, a tfvars file, a var file: located, never quoted."""
+    """A one-line plan with a password, a tfvars file, a var file, a JSON file of data (read
+    with file()): located, never quoted."""
     import json
 
     password = "hunter2-" + "p" * 12
@@ -119,10 +120,11 @@ def test_plans_and_values_files_are_never_quoted(tmp_path: Path) -> None:
     (tmp_path / "plan.json").write_text(json.dumps(plan))
     (tmp_path / "terraform.tfvars").write_text(f'db_password = "{password}"\n')
     (tmp_path / "ci.tfvars.json").write_text(json.dumps({"db_password": password}))
+    (tmp_path / "secrets.json").write_text(json.dumps({"db_password": password}))
     (tmp_path / "main.tf").write_text(f'locals {{ shown = "{password}" }}\n')
     findings = [
         Finding("unresolved_certificate", Severity.NOTICE, "m", Location(f, 1, 1))
-        for f in ("plan.json", "terraform.tfvars", "ci.tfvars.json")
+        for f in ("plan.json", "terraform.tfvars", "ci.tfvars.json", "secrets.json")
     ]
     for fmt in ("default", "sarif"):
         out = render(Report(findings=findings), fmt, root=str(tmp_path))
