@@ -82,7 +82,8 @@ def test_key_material_in_any_shape_is_never_shown(tmp_path: Path) -> None:
 def test_a_long_line_is_shown_as_a_window_around_the_column(tmp_path: Path) -> None:
     """A minified template: only a bounded window around the flagged column, with ellipses."""
     far = "ab, " * 1500
-    line = f'{{"Resources": {{"a": "{far}", "Certificates": [{{"CertificateArn": "arn:flagged"}}], "z": "{far}"}}}}'
+    flagged = '"Certificates": [{"CertificateArn": "arn:flagged"}]'
+    line = f'{{"Resources": {{"a": "{far}", {flagged}, "z": "{far}"}}}}'
     (tmp_path / "template.json").write_text(line + "\n")
     column = line.index('"CertificateArn"') + 1
     finding = Finding(
