@@ -154,7 +154,8 @@ def collect_stack(stack: cdk.Stack) -> StackResources:
         raw[str(i)] = entry
     # Parameters and conditions, so that `Ref`/`Fn::If` resolve as they do in cdk.out.
     raw["parameters"] = [
-        {"id": p.logical_id, "type": p.type, "default": p.default} for p in parameters
+        {"id": p.logical_id, "type": p.type, "default": p.default, "no_echo": p.no_echo}
+        for p in parameters
     ]
     raw["conditions"] = [{"id": c.logical_id, "expression": c.expression} for c in conditions]
     exports = [o for o in outputs if o.export_name]
@@ -176,6 +177,8 @@ def collect_stack(stack: cdk.Stack) -> StackResources:
         decl = {"Type": param.get("type") or "String"}
         if param.get("default") is not None:
             decl["Default"] = param["default"]
+        if param.get("no_echo"):  # its default is tainted: used, never shown (linter.taint)
+            decl["NoEcho"] = "true"
         out.parameters[str(param["id"])] = decl
     for cond in resolved.get("conditions") or []:
         if cond.get("expression") is not None:

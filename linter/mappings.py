@@ -20,6 +20,7 @@ from linter.model import (
 )
 from linter.options import CertificateMapping, LoadOptions
 from linter.safe_files import UnsafePath
+from linter.taint import WHY_HIDDEN, is_tainted, taint
 
 HOW_TO_RESOLVE = (
     'add `certificate "{arn}" {{ key_algorithm = "RSA_2048" }}` (or `pem_file = "..."`) to '
@@ -40,7 +41,8 @@ def delivery_from_arn(arn: str) -> Delivery:
 
 def region_from_arn(arn: str) -> str | None:
     parts = arn.split(":")
-    return parts[3] or None if len(parts) >= 4 and parts[0] == "arn" else None
+    region = parts[3] or None if len(parts) >= 4 and parts[0] == "arn" else None
+    return taint(region, arn.source) if is_tainted(arn) else region  # type: ignore[attr-defined]
 
 
 def _mapping_for(arn: str, options: LoadOptions | None) -> CertificateMapping | None:
@@ -70,6 +72,15 @@ def certificate_from_arn(arn: str, location: Location, options: LoadOptions | No
         region=region_from_arn(arn),
         lookup=LiveLookup("arn", arn, region_from_arn(arn)),
     )
+    if mapping is None and is_tainted(arn):
+        named = f"`{arn.source}`"  # type: ignore[attr-defined]
+        cert.unknown_reason = (
+            f"the certificate {named} names is managed outside this code, so its key cannot be "
+            f"read ({WHY_HIDDEN}); map its ARN in .certfit.hcl"
+            if arn.startswith("arn:")
+            else f"{named} is not a certificate ARN ({WHY_HIDDEN})"
+        )
+        return cert
     if mapping is None:
         cert.unknown_reason = (
             f"the certificate {arn} is managed outside this code, so its key cannot be read; "

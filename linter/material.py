@@ -70,6 +70,22 @@ def _blocks(data: bytes) -> list[tuple[str, bytes]]:
     return [(m.group(1).decode(), m.group(0)) for m in _PEM_BLOCK.finditer(data)]
 
 
+# PEM labels a message may name (RFC 7468 and OpenSSL's); any other label is part of a file's
+# content, which is never shown (docs/security.md, "Secrets and tainted values").
+_KNOWN_LABELS = frozenset(
+    {
+        "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "DSA PRIVATE KEY",
+        "ENCRYPTED PRIVATE KEY", "PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE REQUEST",
+        "NEW CERTIFICATE REQUEST", "X509 CRL", "TRUSTED CERTIFICATE", "PKCS7", "CMS",
+        "EC PARAMETERS", "DH PARAMETERS", "OPENSSH PRIVATE KEY", "ATTRIBUTE CERTIFICATE",
+    }
+)  # fmt: skip
+
+
+def _label(label: str) -> str:
+    return f"a '{label}' block" if label in _KNOWN_LABELS else "a block that is not a certificate"
+
+
 def _looks_der(data: bytes) -> bool:
     return data[:1] == b"\x30" and b"-----BEGIN" not in data
 
@@ -100,7 +116,7 @@ def load_certificates(pem: Pem, what: str, problems: list[Problem]) -> list[x509
         if label != "CERTIFICATE":
             problems.append(
                 Problem(
-                    f"the {what} holds a '{label}' block where a certificate was expected",
+                    f"the {what} holds {_label(label)} where a certificate was expected",
                     pem.location,
                 )
             )

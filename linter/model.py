@@ -12,6 +12,8 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from linter.taint import scrub
+
 
 class Severity(str, Enum):
     """tflint's three levels; SARIF calls `notice` `note`."""
@@ -263,6 +265,10 @@ class InputError:
     location: Location | None = None
     severity: Severity = Severity.ERROR
 
+    def __post_init__(self) -> None:  # a tainted value is shown by its name (linter.taint)
+        object.__setattr__(self, "summary", scrub(self.summary))
+        object.__setattr__(self, "message", scrub(self.message))
+
 
 @dataclass(frozen=True)
 class Suppression:
@@ -313,6 +319,10 @@ class Finding:
     related: tuple[Location, ...] = ()
     callers: tuple[Location, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:  # a tainted value is shown by its name (linter.taint)
+        self.message = scrub(self.message)
+        self.details = scrub(self.details)
 
     def sort_key(self) -> tuple[Any, ...]:
         loc = self.location

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from linter.taint import COUNTER, Tainted, note, note_source, taint
+
 
 @dataclass(frozen=True)
 class Unknown:
@@ -124,8 +126,10 @@ class Scope:
         decl = self.parameters.get(name)
         decl = decl if isinstance(decl, Mapping) else {}
         ptype = str(decl.get("Type", "String"))
+        hidden = False  # given on the command line, or NoEcho: tainted, never shown
         if name in self.parameter_values:
             raw: Any = self.parameter_values[name]
+            hidden = True
         elif _SSM_TYPE.match(ptype):
             default = decl.get("Default")
             return SsmValue(
@@ -135,11 +139,18 @@ class Scope:
             )
         elif "Default" in decl:
             raw = decl["Default"]
+            hidden = str(decl.get("NoEcho", "")).lower() == "true"
         else:
             return Unknown(f"parameter {name} has no default; pass --parameter {name}=VALUE")
+        value: Any
         if ptype.startswith("List<") or ptype == "CommaDelimitedList":
-            return raw if isinstance(raw, list) else [s.strip() for s in str(raw).split(",")]
-        return raw if isinstance(raw, list | dict) else str(raw)
+            value = raw if isinstance(raw, list) else [s.strip() for s in str(raw).split(",")]
+        else:
+            value = raw if isinstance(raw, list | dict) else str(raw)
+        if hidden:
+            note_source(f"parameter {name}")
+            return taint(value, f"parameter {name}")
+        return value
 
     def ref(self, name: Any) -> Any:
         if not isinstance(name, str):
@@ -177,7 +188,18 @@ class Scope:
     # ------------------------------------------------------------------ evaluation
 
     def evaluate(self, value: Any, depth: int = 0) -> Any:
-        """The value with every intrinsic evaluated (or replaced by Unknown)."""
+        """The value with every intrinsic evaluated (or replaced by Unknown). A result whose
+        evaluation met a tainted value (a --parameter, a NoEcho default) is tainted, whatever
+        intrinsic made it (see linter.taint)."""
+        before = COUNTER.count
+        v = self._evaluate(value, depth)
+        if isinstance(v, Tainted):
+            note(v)
+        elif COUNTER.count != before:
+            v = taint(v, COUNTER.last)
+        return v
+
+    def _evaluate(self, value: Any, depth: int = 0) -> Any:
         if depth > 100:
             return Unknown("expression nested too deeply")
         if isinstance(value, list):

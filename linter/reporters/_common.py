@@ -108,10 +108,34 @@ def redact_private_keys(lines: list[str]) -> list[str]:
     return out
 
 
+# Only configuration source is ever quoted: what certfit parses as code. Values files
+# (tfvars, var files), plans and anything read by file() or a mapping's pem_file (keys,
+# .git/config, secrets.json) are data, possibly secret: a finding there is shown by file and
+# line only. See docs/security.md, "Secrets and tainted values".
+_SOURCE_SUFFIXES = (".tf", ".tf.json", ".hcl", ".yaml", ".yml", ".json", ".template")
+_DATA_SUFFIXES = (".tfvars", ".tfvars.json")
+
+
+def is_source_file(file: str, data: bytes) -> bool:
+    """May an excerpt of `file` (whose content is `data`) be shown? Source only: Terraform,
+    the config, and CloudFormation templates (a `.json`/`.yaml` with `Resources`); never a
+    values file, a plan (`format_version`, as `terraform show -json` writes), a JSON or YAML
+    file of data (`secrets.json` read with file()), or a file of any other kind."""
+    name = file.lower()
+    if name.endswith(_DATA_SUFFIXES) or not name.endswith(_SOURCE_SUFFIXES):
+        return False
+    if name.endswith((".tf", ".tf.json", ".hcl")):
+        return True
+    head = data[:4096]
+    if b'"format_version"' in head or b'"resource_changes"' in head:
+        return False
+    return b"Resources" in data
+
+
 def source_lines(root: str, file: str, cache: dict[str, list[str] | None]) -> list[str] | None:
-    """The lines of a text file under `root`, read through SafeReader (never outside the
-    root), key material redacted; None when it cannot or must not be shown (a key or binary
-    file). Cached per render."""
+    """The lines of a source file under `root`, read through SafeReader (never outside the
+    root), key material redacted; None when it cannot or must not be shown (see
+    `is_source_file`). Cached per render."""
     if file not in cache:
         from linter.safe_files import SafeReader, UnsafePath
 
@@ -119,7 +143,7 @@ def source_lines(root: str, file: str, cache: dict[str, list[str] | None]) -> li
         if not file.lower().endswith(_NEVER_SHOWN):
             try:
                 data = SafeReader(root).read_bytes(file)
-                if b"\0" not in data:
+                if b"\0" not in data and is_source_file(file, data):
                     cache[file] = redact_private_keys(data.decode("utf-8").splitlines())
             except (OSError, UnsafePath, ValueError):
                 pass

@@ -23,8 +23,29 @@ class _Painter:
         return "".join(codes) + text + _RESET
 
 
+# An excerpt shows a whole line up to this width, else a window of it around the flagged
+# range: a one-line JSON template or a minified file must not be printed whole.
+EXCERPT_WIDTH = 160
+_BEFORE = 40  # characters of context kept before the flagged range in a window
+_ELLIPSIS = "…"
+
+
+def _window(text: str, start: int, stop: int) -> tuple[str, int, int]:
+    """`text` cut to at most EXCERPT_WIDTH characters (plus ellipses) around [start, stop),
+    with the range's offsets in the cut text."""
+    if len(text) <= EXCERPT_WIDTH:
+        return text, start, stop
+    lo = max(0, start - _BEFORE)
+    hi = min(len(text), lo + EXCERPT_WIDTH)
+    stop = min(stop, hi)
+    head = _ELLIPSIS if lo > 0 else ""
+    tail = _ELLIPSIS if hi < len(text) else ""
+    return head + text[lo:hi] + tail, start - lo + len(head), stop - lo + len(head)
+
+
 def _excerpt(loc: Location, lines: list[str] | None, paint: _Painter) -> list[str]:
-    """The flagged line, numbered, with the range underlined (carets without colour)."""
+    """The flagged line, numbered, with the range underlined (carets without colour); a long
+    line only as a window around the range."""
     if lines is None or not 1 <= loc.line <= len(lines):
         return []
     text = lines[loc.line - 1].replace("\t", " ")
@@ -39,6 +60,7 @@ def _excerpt(loc: Location, lines: list[str] | None, paint: _Painter) -> list[st
         start = len(text) - len(text.lstrip())
         stop = len(text.rstrip())
     start, stop = min(start, len(text)), min(max(stop, start + 1), max(len(text), start + 1))
+    text, start, stop = _window(text, start, stop)
     if paint.color:
         shown = text[:start] + paint(text[start:stop], _UNDERLINE, _BOLD) + text[stop:]
         return [f"  {number}{shown}"]

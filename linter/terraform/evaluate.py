@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from linter.model import Location
+from linter.taint import COUNTER, Tainted, TaintedStr, taint
 from linter.terraform.expressions import Node
 
 
@@ -28,18 +29,22 @@ class Unknown:
         return f"Unknown({self.reason!r})"
 
 
-class Text(str):
-    """A string read from a file: `origin` is that file's location (line 1)."""
+class Text(TaintedStr):
+    """A string read from a file: `origin` is that file's location (line 1). Tainted: it is
+    shown only by `source`, the expression that read it (`file("certs/key.pem")`)."""
 
     origin: Location | None
 
-    def __new__(cls, value: str, origin: Location | None = None) -> Text:
-        obj = super().__new__(cls, value)
+    def __new__(
+        cls, value: str, origin: Location | None = None, source: str = "a file's content"
+    ) -> Text:
+        obj = str.__new__(cls, str.__str__(value))  # str(tainted) would be its placeholder
+        obj.source = source
         obj.origin = origin
         return obj
 
-    def __repr__(self) -> str:  # file contents may be key material
-        return f"Text(<{len(self)} chars>, {self.origin})"
+    def __reduce__(self) -> Any:
+        return (Text, (str.__str__(self), self.origin, self.source))
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,8 +99,9 @@ def as_string(v: Any, what: str = "value") -> str | Unknown:
 
 def _num(v: int | float) -> str:
     if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
+        return int.__repr__(int(v))
+    return int.__repr__(v) if isinstance(v, int) else float.__repr__(v)  # str() of a tainted
+    # number is its placeholder
 
 
 def _truthy(v: Any) -> bool | Unknown:
@@ -152,6 +158,20 @@ class Scope(Protocol):
 
 
 def evaluate(node: Node, scope: Scope) -> Any:
+    """The value of `node`. Taint is kept here, for every kind of node at once: a result whose
+    evaluation met a tainted value (an argument, an operand, a condition, a key, a collection)
+    is tainted, whatever function or operator made it."""
+    before = COUNTER.count
+    v = _evaluate(node, scope)
+    if isinstance(v, Tainted):
+        COUNTER.count += 1
+        COUNTER.last = v.source
+    elif COUNTER.count != before:
+        v = taint(v, COUNTER.last)
+    return v
+
+
+def _evaluate(node: Node, scope: Scope) -> Any:
     kind = node[0]
     if kind == "lit":
         return node[1]
@@ -498,7 +518,11 @@ def _file_function(name: str, args: list[Any], scope: Scope) -> Any:
     if name == "file":
         return content
     if name == "filebase64":
-        return Text(base64.b64encode(content.encode("latin-1")).decode(), content.origin)
+        return Text(
+            base64.b64encode(content.encode("latin-1")).decode(),
+            content.origin,
+            content.source,
+        )
     variables = args[1] if len(args) > 1 else {}
     if isinstance(variables, Unknown):
         return variables
@@ -508,11 +532,11 @@ def _file_function(name: str, args: list[Any], scope: Scope) -> Any:
 
     try:
         parts, _ = parse_template(content, 0, quoted=False)
-    except ExprError as e:
-        return Unknown(f"templatefile(): the template does not parse: {e}")
+    except ExprError:  # its message may quote the template, which is a file's content
+        return Unknown(f"{content.source}: the template does not parse")
     result = _template(parts, scope.template_scope(variables))
     if isinstance(result, str):
-        return Text(result, content.origin)
+        return Text(result, content.origin, content.source)
     return result
 
 
@@ -685,13 +709,14 @@ def _length(v: Any) -> Any:
 
 def _base64decode(v: Any) -> Any:
     s = _s(v)
-    origin = v.origin if isinstance(v, Text) else None
-    return Text(base64.b64decode(s).decode("latin-1"), origin)
+    if isinstance(v, Text):
+        return Text(base64.b64decode(s).decode("latin-1"), v.origin, v.source)
+    return base64.b64decode(s).decode("latin-1")
 
 
 def _trimspace(v: Any) -> Any:
     s = _s(v).strip()
-    return Text(s, v.origin) if isinstance(v, Text) else s
+    return Text(s, v.origin, v.source) if isinstance(v, Text) else s
 
 
 def _contains(lst: Any, v: Any) -> Any:

@@ -25,6 +25,7 @@ from linter.model import (
     Pem,
     Target,
 )
+from linter.taint import WHY_HIDDEN, as_written, cert_key, is_tainted, named, plain, taint
 from linter.terraform import consumers
 from linter.terraform.blocks import Attr, Block
 from linter.terraform.consumers import CONSUMER_TYPES
@@ -66,7 +67,7 @@ class Extractor:
         self.loader = loader
         self.model = Model()
         self._certs: dict[int, Certificate] = {}
-        self._arn_certs: dict[str, Certificate] = {}
+        self._arn_certs: dict[Any, Certificate] = {}
         self._endpoints: dict[int, list[Endpoint]] = {}
         self._walked: set[int] = set()
         self._k8s: list[K8sObject] = []
@@ -187,7 +188,10 @@ class Extractor:
             if isinstance(algo, str):
                 cert.key = key_info_from_acm_name(algo, KeySource.ACM_KEY_ALGORITHM)
                 if cert.key is None:
-                    cert.unknown_reason = f"key_algorithm {algo!r} is not one of ACM's names"
+                    cert.unknown_reason = (
+                        f"key_algorithm {named(algo, _expr(attrs, 'key_algorithm'))} is not one "
+                        f"of ACM's names" + (f" ({WHY_HIDDEN})" if is_tainted(algo) else "")
+                    )
             else:
                 cert.unknown_reason = f"key_algorithm is not known: {_reason(algo)}"
         if cert.delivery is not Delivery.IAM:
@@ -219,7 +223,10 @@ class Extractor:
         elif isinstance(types, list) and len(types) == 1 and isinstance(types[0], str):
             cert.key = key_info_from_acm_name(types[0], KeySource.KEY_TYPES_FILTER)
             if cert.key is None:
-                cert.unknown_reason = f"key_types names {types[0]!r}, not an ACM key type"
+                cert.unknown_reason = (
+                    f"key_types names {named(types[0], _expr(attrs, 'key_types'))}, not an ACM "
+                    "key type" + (f" ({WHY_HIDDEN})" if is_tainted(types[0]) else "")
+                )
         elif isinstance(types, list) and not types:
             cert.key = key_info_from_acm_name("RSA_2048", KeySource.ACM_DEFAULT)
         elif isinstance(types, list):
@@ -294,26 +301,32 @@ class Extractor:
                     algo, int(bits) if isinstance(bits, int | float) else None, _s(curve)
                 )
                 if cert.key is None:
-                    cert.unknown_reason = f"tls_private_key algorithm {algo!r} is not known"
+                    cert.unknown_reason = f"tls_private_key algorithm {named(algo)} is not known"
                 return
         cert.unknown_reason = (
             f"the private key behind {owner.address} is not a tls_private_key in this "
             f"configuration: {_reason(key_ref)}"
         )
 
-    def cert_for(self, value: Any, loc: Location) -> tuple[Certificate | None, str | None]:
-        """The certificate a binding attribute names, or why it cannot be told."""
+    def cert_for(
+        self, value: Any, loc: Location, expr: str = ""
+    ) -> tuple[Certificate | None, str | None]:
+        """The certificate a binding attribute names, or why it cannot be told. A tainted
+        reference is still followed (a mapping may know it) and named by `expr`."""
+        if is_tainted(value) and expr:
+            value = taint(plain(value), as_written(expr))
         if isinstance(value, Computed) and isinstance(value.owner, ResourceInstance):
             owner = value.owner
             if owner.type in CERT_TYPES:
                 return self.certificate(owner), None
             return None, (f"{value.describe()} is not a certificate this linter can follow; {HOW}")
         if isinstance(value, str) and value:
-            if value not in self._arn_certs:
+            key = cert_key(value)
+            if key not in self._arn_certs:
                 cert = certificate_from_arn(value, loc, self.loader.options)
-                self._arn_certs[value] = cert
+                self._arn_certs[key] = cert
                 self.model.certificates.append(cert)
-            return self._arn_certs[value], None
+            return self._arn_certs[key], None
         if isinstance(value, Unknown):
             hint = "" if "set it with" in value.reason else f"; {HOW}"
             return None, f"{value.reason}{hint}"
@@ -325,7 +338,7 @@ class Extractor:
         self, endpoint: Endpoint, inst: ResourceInstance, attr: Attr, value: Any, role: str
     ) -> None:
         loc = inst.location(attr)
-        cert, reason = self.cert_for(value, loc)
+        cert, reason = self.cert_for(value, loc, attr.expr)
         lookup = _ssm_lookup(value) if cert is None else None
         self.model.bindings.append(
             Binding(endpoint, cert, loc, role, reason, callers=inst.mod.callers, lookup=lookup)
@@ -741,11 +754,16 @@ def _negotiation(
     suites = frozenset(
         k
         for k, v in attrs.items()
-        if str(v).lower() == "true"
+        if (v if isinstance(v, str) else str(v)).lower() == "true"
         and not k.startswith("Protocol-")
         and k != "Server-Defined-Cipher-Order"
     )
     return policy_name, suites
+
+
+def _expr(attrs: dict[str, Attr], name: str) -> str | None:
+    attr = attrs.get(name)
+    return attr.expr if attr is not None else None
 
 
 def _reason(v: Any) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 from linter.model import InputError, Location
 from linter.options import LoadOptions
 from linter.safe_files import SafeReader, UnsafePath
+from linter.taint import COUNTER, is_tainted, note_source, taint
 from linter.terraform.blocks import (
     Attr,
     Block,
@@ -27,7 +28,7 @@ from linter.terraform.blocks import (
     fast_blocks_enabled,
     parse_block,
 )
-from linter.terraform.evaluate import Computed, Text, Unknown, evaluate, first_unknown
+from linter.terraform.evaluate import Computed, Text, Unknown, as_string, evaluate, first_unknown
 from linter.terraform.expressions import ExprError, Node, parse_expression_cached
 from linter.terraform.jsonsyntax import JsonTopBlock, index_json
 from linter.terraform.scanner import ScanError, TopBlock, index
@@ -429,7 +430,7 @@ class Scope:
             return MissingFile(f'{func}("{path}"): {e}')
         except OSError as e:
             return FileProblem(f'{func}("{path}"): {e}')
-        return Text(data.decode("latin-1"), Location(loader.rel(real), 1, 1))
+        return Text(data.decode("latin-1"), Location(loader.rel(real), 1, 1), f'{func}("{path}")')
 
     def eval_attr(self, attr: Attr, file: str) -> Any:
         node = parse_attr(attr, attr.file or file, self.mod.loader)
@@ -479,6 +480,29 @@ class _ResourceTypeNS:
 _EVALUATING = object()
 
 
+class _Memo(dict):
+    """Memoised values by name, remembering which were computed from a tainted value: a bool
+    or null cannot be marked, so reading one again counts as meeting taint (see linter.taint)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tainted: dict[Any, str] = {}
+
+    def compute(self, key: Any, fn: Any) -> Any:
+        self[key] = _EVALUATING
+        before = COUNTER.count
+        self[key] = v = fn()
+        if COUNTER.count != before and not is_tainted(v):
+            self.tainted[key] = COUNTER.last
+        return v
+
+    def recall(self, key: Any) -> Any:
+        v = self[key]
+        if key in self.tainted:
+            note_source(self.tainted[key])
+        return v
+
+
 class ModuleInstance:
     """One instance of a module: the root, or a module call (per for_each/count key)."""
 
@@ -501,9 +525,9 @@ class ModuleInstance:
         self.call_top = call_top
         self.call_scope = call_scope
         self.key_path = key_path  # modules.json key: "a.b"
-        self._vars: dict[str, Any] = {}
-        self._locals: dict[str, Any] = {}
-        self._outputs: dict[str, Any] = {}
+        self._vars = _Memo()
+        self._locals = _Memo()
+        self._outputs = _Memo()
         self._resources: dict[tuple[str, str, str], Any] = {}
         self._calls: dict[str, Any] = {}
         self._regions: dict[str, str | None] = {}
@@ -521,11 +545,9 @@ class ModuleInstance:
     # -- var --------------------------------------------------------------------------------
     def variable(self, name: str) -> Any:
         if name in self._vars:
-            v = self._vars[name]
+            v = self._vars.recall(name)
             return Unknown(f"var.{name} refers to itself") if v is _EVALUATING else v
-        self._vars[name] = _EVALUATING
-        self._vars[name] = v = self._variable(name)
-        return v
+        return self._vars.compute(name, lambda: self._variable(name))
 
     def _variable(self, name: str) -> Any:
         top = self.dir.variables.get(name)
@@ -537,7 +559,9 @@ class ModuleInstance:
             if self.root_values is None and self.root_values_fn is not None:
                 self.root_values = self.root_values_fn()
             if self.root_values is not None and name in self.root_values:
-                return self.root_values[name]
+                # given from outside the code (tfvars, --var-file, --var, TF_VAR_): tainted
+                note_source(f"var.{name}")
+                return taint(self.root_values[name], f"var.{name}")
         if top is None:
             return Unknown(f"var.{name} is not declared in {self.path_module}")
         decl = self.dir.parsed(top)
@@ -561,11 +585,9 @@ class ModuleInstance:
     # -- local ------------------------------------------------------------------------------
     def local(self, name: str) -> Any:
         if name in self._locals:
-            v = self._locals[name]
+            v = self._locals.recall(name)
             return Unknown(f"local.{name} refers to itself") if v is _EVALUATING else v
-        self._locals[name] = _EVALUATING
-        self._locals[name] = v = self._local(name)
-        return v
+        return self._locals.compute(name, lambda: self._local(name))
 
     def _local(self, name: str) -> Any:
         # a cheap filter (a false hit costs a parse): `locals { a = 1 }` has `a` after `{`
@@ -584,18 +606,16 @@ class ModuleInstance:
     # -- outputs ----------------------------------------------------------------------------
     def output(self, name: str) -> Any:
         if name in self._outputs:
-            v = self._outputs[name]
+            v = self._outputs.recall(name)
             return Unknown(f"output {name} refers to itself") if v is _EVALUATING else v
-        self._outputs[name] = _EVALUATING
-        value: Any
+        return self._outputs.compute(name, lambda: self._output(name))
+
+    def _output(self, name: str) -> Any:
         top = self.dir.outputs.get(name)
         blk = self.dir.parsed(top) if top else None
         if top is None or blk is None or "value" not in blk.attrs:
-            value = Unknown(f"module {self.address} has no output {name!r}")
-        else:
-            value = Scope(self).eval_attr(blk.attrs["value"], top.file)
-        self._outputs[name] = value
-        return value
+            return Unknown(f"module {self.address} has no output {name!r}")
+        return Scope(self).eval_attr(blk.attrs["value"], top.file)
 
     def get_attr(self, name: str) -> Any:
         return self.output(name)
@@ -732,11 +752,13 @@ class ModuleCall:
             if isinstance(expansion, Unknown):
                 self._instances = expansion
             else:
-                self._instances = {k: self._instance(k, names) for k, names in expansion.items()}
+                self._instances = {
+                    k: self._instance(k, names, i) for i, (k, names) in enumerate(expansion.items())
+                }
         return self._instances
 
-    def _instance(self, key: Any, names: dict[str, Any]) -> ModuleInstance:
-        addr = f"{self.parent.prefix()}module.{self.name}{_key_suffix(key)}"
+    def _instance(self, key: Any, names: dict[str, Any], ordinal: int) -> ModuleInstance:
+        addr = f"{self.parent.prefix()}module.{self.name}{_key_suffix(key, ordinal)}"
         return ModuleInstance(
             self.parent.loader,
             self.child,
@@ -762,7 +784,7 @@ class ModuleCall:
             return inst
         if isinstance(key, Unknown):
             return key
-        k = key if key in inst else str(key)
+        k = key if key in inst else _key_string(key, key)
         return inst.get(k, Unknown(f"module.{self.name}[{key!r}] does not exist"))
 
     def splat(self) -> Any:
@@ -776,14 +798,26 @@ class ModuleCall:
         return dict(inst) if all(isinstance(k, str) for k in inst) else list(inst.values())
 
 
-def _key_suffix(key: Any) -> str:
+def _key_suffix(key: Any, ordinal: int = 0) -> str:
+    """An instance's part of its address. A key read from a file or given from outside the
+    code is never shown: it is named by position (`[each.key #2]`)."""
     if key is NO_KEY:
         return ""
+    if is_tainted(key):
+        return f"[each.key #{ordinal + 1}]"
     if isinstance(key, int):
         return f"[{key}]"
     if isinstance(key, Unknown):
         return "[?]"
     return f'["{key}"]'
+
+
+def _key_string(x: Any, within: Any) -> Any:
+    """A set element or index as an instance key (a string), tainted when `within` is."""
+    k = x if isinstance(x, str) else as_string(x)
+    if isinstance(k, Unknown):
+        k = repr(x) if not is_tainted(x) else x
+    return taint(k, within.source) if is_tainted(within) else k
 
 
 def expand(scope: Scope, block: Block, file: str, loader: Loader) -> dict[Any, dict[str, Any]]:
@@ -803,7 +837,8 @@ def expand(scope: Scope, block: Block, file: str, loader: Loader) -> dict[Any, d
         if isinstance(v, dict):
             return {k: {"each": {"key": k, "value": val}} for k, val in v.items()}
         if isinstance(v, list):
-            return {str(x): {"each": {"key": str(x), "value": x}} for x in v}
+            keys = [_key_string(x, v) for x in v]
+            return {k: {"each": {"key": k, "value": x}} for k, x in zip(keys, v, strict=True)}
         unk = Unknown("for_each is not a map or set")
         return {unk: {"each": {"key": unk, "value": unk}}}
     if "count" in block.attrs:
@@ -837,7 +872,10 @@ class ResourceCollection:
                 self._instances = {}
             else:
                 exp = expand(self.mod.scope(), blk, self.rdef.top.file, self.mod.loader)
-                self._instances = {k: ResourceInstance(self, k, names) for k, names in exp.items()}
+                self._instances = {
+                    k: ResourceInstance(self, k, names, i)
+                    for i, (k, names) in enumerate(exp.items())
+                }
         return self._instances
 
     def _single(self) -> ResourceInstance | Unknown:
@@ -865,8 +903,8 @@ class ResourceCollection:
             return inst[key]
         if isinstance(key, float) and key.is_integer() and int(key) in inst:
             return inst[int(key)]
-        if str(key) in inst:
-            return inst[str(key)]
+        if _key_string(key, key) in inst:
+            return inst[_key_string(key, key)]
         return Unknown(f"{self.address}[{key!r}] does not exist")
 
     def splat(self) -> Any:
@@ -893,12 +931,14 @@ class ResourceCollection:
 class ResourceInstance:
     """One instance of a resource; its attributes evaluate in its own scope."""
 
-    def __init__(self, coll: ResourceCollection, key: Any, names: dict[str, Any]) -> None:
+    def __init__(
+        self, coll: ResourceCollection, key: Any, names: dict[str, Any], ordinal: int = 0
+    ) -> None:
         self.coll = coll
         self.key = key
         self.names = names
-        self.address = coll.address + _key_suffix(key)
-        self._attrs: dict[str, Any] = {}
+        self.address = coll.address + _key_suffix(key, ordinal)
+        self._attrs = _Memo()
 
     @property
     def mode(self) -> str:
@@ -929,14 +969,13 @@ class ResourceInstance:
     def attr(self, name: str) -> Any:
         """The configured value of attribute `name`, or None when it is not set."""
         if name in self._attrs:
-            v = self._attrs[name]
+            v = self._attrs.recall(name)
             return Unknown(f"{self.address}.{name} refers to itself") if v is _EVALUATING else v
         blk = self.block
         if blk is None or name not in blk.attrs:
             return None
-        self._attrs[name] = _EVALUATING
-        self._attrs[name] = v = self.scope().eval_attr(blk.attrs[name], self.file)
-        return v
+        attr = blk.attrs[name]
+        return self._attrs.compute(name, lambda: self.scope().eval_attr(attr, self.file))
 
     def get_attr(self, name: str) -> Any:
         if (self.mode, self.type) in CERTIFICATE_TYPES and name in ("arn", "id"):
@@ -952,6 +991,8 @@ class ResourceInstance:
                     f"{self.address} is read at apply time, after {', '.join(deferred)} "
                     f"(depends_on), and '{filename}' does not exist before then"
                 )
+            if isinstance(content, Text):
+                return Text(content, content.origin, f"{self.address}.content")
             return content
         blk = self.block
         if blk is not None and name in blk.attrs:

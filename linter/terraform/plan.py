@@ -30,6 +30,7 @@ from linter.model import (
 )
 from linter.options import LoadOptions
 from linter.safe_files import SafeReader, UnsafePath
+from linter.taint import cert_key, taint
 from linter.terraform import plan_consumers
 from linter.terraform.extract import target_from_arn
 from linter.terraform.plan_source import ConfigIndex, configuration_dir
@@ -60,6 +61,24 @@ def is_plan_json(path: Path, reader: SafeReader | None = None) -> bool:
     )
 
 
+def _text(v: Any) -> str:
+    """A value as text for use (a tainted string stays itself: str() of one is its name)."""
+    return v if isinstance(v, str) else str(v)
+
+
+def _any_true(mark: Any) -> bool:
+    stack = [mark]
+    while stack:  # iterative: a plan may nest deeply
+        m = stack.pop()
+        if m is True:
+            return True
+        if isinstance(m, dict):
+            stack.extend(m.values())
+        elif isinstance(m, list):
+            stack.extend(m)
+    return False
+
+
 class _Resource:
     def __init__(self, raw: dict[str, Any], module: str) -> None:
         self.address: str = raw.get("address", "")
@@ -69,6 +88,16 @@ class _Resource:
         self.module = module  # "" or module.a["k"]
         self.values: dict[str, Any] = raw.get("values") or {}
         self.unknown: dict[str, Any] = {}
+        self.hide_sensitive(raw.get("sensitive_values"))
+
+    def hide_sensitive(self, marks: Any) -> None:
+        """Taint the attributes the plan marks sensitive (`sensitive_values`,
+        `after_sensitive`): they are used, never shown (see linter.taint)."""
+        if not isinstance(marks, dict) or not isinstance(self.values, dict):
+            return
+        for name, mark in marks.items():
+            if name in self.values and _any_true(mark):
+                self.values[name] = taint(self.values[name], f"{self.address}.{name}")
 
 
 class _PlanReader:
@@ -80,7 +109,7 @@ class _PlanReader:
         self.text = ""
         self.resources: dict[str, _Resource] = {}
         self.config_modules: dict[str, dict[str, Any]] = {}
-        self._certs: dict[str, Certificate] = {}
+        self._certs: dict[Any, Certificate] = {}
         self._lines: dict[str, tuple[int, int]] = {}
         self._listener_eps: dict[str, Endpoint | None] = {}
         self.provider_config: dict[str, Any] = {}
@@ -119,12 +148,18 @@ class _PlanReader:
             change = rc.get("change") or {}
             if r is not None and isinstance(change.get("after_unknown"), dict):
                 r.unknown = change["after_unknown"]
+            if r is not None:
+                r.hide_sensitive(change.get("after_sensitive"))
         # data sources read before the plan live in prior_state
         prior = (plan.get("prior_state") or {}).get("values") or {}
         self._walk_values(prior.get("root_module") or {}, "", only_data=True)
         self._walk_config((plan.get("configuration") or {}).get("root_module") or {}, "")
         self.provider_config = (plan.get("configuration") or {}).get("provider_config") or {}
-        self.variables = plan.get("variables") or {}
+        # variable values are given from outside the code (tfvars, -var, TF_VAR_): tainted
+        self.variables = {
+            name: taint(v, f"var.{name}") if isinstance(v, dict) else v
+            for name, v in (plan.get("variables") or {}).items()
+        }
         k8s: list[tuple[_Resource, Any]] = []
         for r in list(self.resources.values()):
             if r.type in plan_consumers.K8S_PLAN_TYPES and r.mode == "managed":
@@ -380,7 +415,7 @@ class _PlanReader:
         kv = key.values
         cert.related.append(self.location(key.address))
         cert.key = key_info_from_tls_private_key(
-            str(kv.get("algorithm") or ""), kv.get("rsa_bits"), kv.get("ecdsa_curve")
+            _text(kv.get("algorithm") or ""), kv.get("rsa_bits"), kv.get("ecdsa_curve")
         )
         if cert.key is None:
             cert.unknown_reason = f"tls_private_key algorithm {kv.get('algorithm')!r} is not known"
@@ -392,12 +427,13 @@ class _PlanReader:
             found = self._by_arn(value)
             if found is not None:
                 return self.certificate(found), None
-            if value not in self._certs:
+            key = cert_key(value)
+            if key not in self._certs:
                 c = certificate_from_arn(value, self.location(r.address), self.options)
-                self._certs[value] = c
+                self._certs[key] = c
                 self._origins[id(c)] = (r.address, r.type, attr)
                 self.model.certificates.append(c)
-            return self._certs[value], None
+            return self._certs[key], None
         ref = self.referenced(r, attr, _CERT_TYPES | {"aws_acm_certificate_validation"})
         if isinstance(ref, _Resource) and ref.type == "aws_acm_certificate_validation":
             inner = ref.values.get("certificate_arn")
@@ -437,7 +473,7 @@ class _PlanReader:
         if r.address in cache:
             return cache[r.address]
         cache[r.address] = None
-        proto = str(r.values.get("protocol") or "").upper() or None
+        proto = _text(r.values.get("protocol") or "").upper() or None
         if proto not in ("HTTPS", "TLS"):
             return None
         lb = None
@@ -498,7 +534,7 @@ class _PlanReader:
 
     def classic(self, r: _Resource) -> None:
         for lst in r.values.get("listener") or []:
-            proto = str(lst.get("lb_protocol") or "").upper()
+            proto = _text(lst.get("lb_protocol") or "").upper()
             if proto not in ("HTTPS", "SSL"):
                 continue
             ep = Endpoint(

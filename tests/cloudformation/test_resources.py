@@ -494,3 +494,37 @@ def test_custom_domains_without_a_certificate_are_missing_one(load: Loader) -> N
         if f.rule == "listener_missing_certificate"
     }
     assert missing == {"DefaultCert": "error", "Edge": "error", "Http": "error"}
+
+
+def test_parameters_given_outside_the_template_or_noecho_are_never_shown(load: Loader) -> None:
+    """--parameter values and NoEcho defaults are tainted: used, never shown; and so is what
+    an intrinsic makes of them (Fn::Join, Fn::Sub)."""
+    secret = "CANARY-cfn-5f0c1d2e3a4b"
+    text = """\
+        Parameters:
+          Given:
+            Type: String
+          Hidden:
+            Type: String
+            NoEcho: true
+            Default: CANARY-cfn-5f0c1d2e3a4b
+        Resources:
+          A:
+            Type: AWS::ElasticLoadBalancingV2::Listener
+            Properties:
+              Protocol: TLS
+              Certificates:
+                - CertificateArn: !Join ["", ["x-", !Ref Given]]
+          B:
+            Type: AWS::ElasticLoadBalancingV2::Listener
+            Properties:
+              Protocol: TLS
+              Certificates:
+                - CertificateArn: !Sub "arn:aws:acm:us-east-1:1:certificate/${Hidden}"
+        """
+    model = load(text, parameters={"Given": secret})
+    findings = evaluate(model, Settings(as_of=date(2025, 1, 1)))
+    assert len(findings) == 2
+    for f in findings:
+        assert secret not in f.message and secret not in repr(f.details), f.message
+        assert "not shown" in f.message

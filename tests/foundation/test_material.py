@@ -138,3 +138,14 @@ def test_key_material_never_appears_in_reprs_or_messages() -> None:
     for text in texts:
         assert body[:24] not in text
     assert "bytes" in repr(p)
+
+
+def test_an_unknown_pem_label_is_not_quoted() -> None:
+    """A BEGIN line is a file's content: only the standard labels are named."""
+    data = b"-----BEGIN CANARY SECRET 42-----\nAAAA\n-----END CANARY SECRET 42-----\n"
+    insp = material.inspect(pem(data))
+    text = " ".join(messages(insp))
+    assert "CANARY" not in text
+    assert "a block that is not a certificate" in text
+    key = issue("k.example", "RSA_2048").key_pem("pkcs8")
+    assert "holds a 'PRIVATE KEY' block" in " ".join(messages(material.inspect(pem(key))))

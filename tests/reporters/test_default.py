@@ -77,3 +77,59 @@ def test_key_material_in_any_shape_is_never_shown(tmp_path: Path) -> None:
     shown = render(Report(findings=findings[:2]), "default", root=str(tmp_path))
     assert '     2:   private_key = "[private key material not shown]' in shown
     assert 'base64decode("[private key material not shown]")' in shown
+
+
+def test_a_long_line_is_shown_as_a_window_around_the_column(tmp_path: Path) -> None:
+    """A minified template: only a bounded window around the flagged column, with ellipses."""
+    far = "ab, " * 1500
+    flagged = '"Certificates": [{"CertificateArn": "arn:flagged"}]'
+    line = f'{{"Resources": {{"a": "{far}", {flagged}, "z": "{far}"}}}}'
+    (tmp_path / "template.json").write_text(line + "\n")
+    column = line.index('"CertificateArn"') + 1
+    finding = Finding(
+        "unresolved_certificate", Severity.NOTICE, "m", Location("template.json", 1, column)
+    )
+    out = render(Report(findings=[finding]), "default", root=str(tmp_path))
+    (shown,) = [ln for ln in out.splitlines() if ln.startswith("     1: ")]
+    assert '"CertificateArn": "arn:flagged"' in shown
+    assert shown.startswith("     1: …") and shown.endswith("…")
+    assert len(shown) < 200
+    carets = out.splitlines()[out.splitlines().index(shown) + 1]
+    assert shown[carets.index("^")] == '"'  # the caret still points at the flagged column
+
+
+def test_plans_and_values_files_are_never_quoted(tmp_path: Path) -> None:
+    """A one-line plan with a password, a tfvars file, a var file, a JSON file of data (read
+    with file()): located, never quoted."""
+    import json
+
+    password = "hunter2-" + "p" * 12
+    plan = {
+        "format_version": "1.2",
+        "planned_values": {
+            "root_module": {
+                "resources": [
+                    {
+                        "address": "aws_db_instance.db",
+                        "values": {"password": password},
+                        "sensitive_values": {"password": True},
+                    }
+                ]
+            }
+        },
+    }
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    (tmp_path / "terraform.tfvars").write_text(f'db_password = "{password}"\n')
+    (tmp_path / "ci.tfvars.json").write_text(json.dumps({"db_password": password}))
+    (tmp_path / "secrets.json").write_text(json.dumps({"db_password": password}))
+    (tmp_path / "main.tf").write_text(f'locals {{ shown = "{password}" }}\n')
+    findings = [
+        Finding("unresolved_certificate", Severity.NOTICE, "m", Location(f, 1, 1))
+        for f in ("plan.json", "terraform.tfvars", "ci.tfvars.json", "secrets.json")
+    ]
+    for fmt in ("default", "sarif"):
+        out = render(Report(findings=findings), fmt, root=str(tmp_path))
+        assert password not in out and "hunter2" not in out
+        assert "plan.json" in out and "terraform.tfvars" in out
+    source = Finding("unresolved_certificate", Severity.NOTICE, "m", Location("main.tf", 1, 3))
+    assert password in render(Report(findings=[source]), "default", root=str(tmp_path))

@@ -85,23 +85,28 @@ def test_for_each_listeners_with_sni_are_all_resolved_and_clean(trees: Path) -> 
         (b.endpoint.address, b.role, b.certificate.address if b.certificate else None)
         for b in model.bindings
     }
+    # var.services comes from terraform.tfvars: its keys are tainted, named by position
     assert seen == {
         (
-            'module.alb.aws_lb_listener.https["api"]',
+            "module.alb.aws_lb_listener.https[each.key #1]",
             "default",
             'aws_acm_certificate.service["api"]',
         ),
         (
-            'module.alb.aws_lb_listener.https["admin"]',
+            "module.alb.aws_lb_listener.https[each.key #2]",
             "default",
             'aws_acm_certificate.service["admin"]',
         ),
         (
-            'module.alb.aws_lb_listener.https["api"]',
+            "module.alb.aws_lb_listener.https[each.key #1]",
             "additional",
             'aws_acm_certificate.service["www"]',
         ),
-        ('module.alb.aws_lb_listener.https["api"]', "additional", "aws_acm_certificate.www_ecdsa"),
+        (
+            "module.alb.aws_lb_listener.https[each.key #1]",
+            "additional",
+            "aws_acm_certificate.www_ecdsa",
+        ),
     }
     certs = {c.address: c for c in model.certificates}
     admin = certs['aws_acm_certificate.service["admin"]'].key
@@ -214,7 +219,7 @@ def test_demo_tree_shows_findings_of_several_kinds(trees: Path) -> None:
         "aws_elb.legacy listener 443",
         "aws_lb_listener.checkout",
         "aws_lb_listener.partner",
-        'module.service_listeners["status"].aws_lb_listener.this',
+        "module.service_listeners[each.key #1].aws_lb_listener.this",  # keys from tfvars
     }
     assert clean == {"aws_lb_listener.shop"}
 

@@ -222,3 +222,39 @@ def test_unknown_arns_are_followed_through_module_inputs_and_outputs(tmp_path: P
     assert b.certificate is not None
     assert b.certificate.address == "module.certs.aws_acm_certificate.this"
     assert [f.rule for f in findings(model)] == ["unsupported_key_algorithm"]
+
+
+def test_values_the_plan_marks_sensitive_are_used_but_never_shown(tmp_path: Path) -> None:
+    """`sensitive_values` / `after_sensitive` and variables: named by address, never shown."""
+    secret_arn = "arn:aws:acm:eu-west-1:111111111111:certificate/sensitive-0123456789"
+    listener = {
+        "address": "aws_lb_listener.https",
+        "mode": "managed",
+        "type": "aws_lb_listener",
+        "name": "https",
+        "values": {"protocol": "HTTPS", "certificate_arn": secret_arn, "ssl_policy": None},
+        "sensitive_values": {"certificate_arn": True},
+    }
+    other = {**listener, "address": "aws_lb_listener.other", "name": "other"}
+    other = {**other, "sensitive_values": {}}
+    plan = {
+        "format_version": "1.2",
+        "variables": {"region": {"value": "eu-west-1"}},
+        "planned_values": {"root_module": {"resources": [listener, other]}},
+        "resource_changes": [
+            {"address": "aws_lb_listener.other", "change": {"after_sensitive": {
+                "certificate_arn": True}}},
+        ],
+    }  # fmt: skip
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    model = load_plan(path, LoadOptions.for_root(tmp_path))
+    result = findings(model)
+    assert {f.rule for f in result} == {"unresolved_certificate"}
+    assert len(result) == 2
+    for f in result:
+        assert secret_arn not in f.message and secret_arn not in json.dumps(f.details)
+        assert "sensitive-0123456789" not in f.message
+    messages = " ".join(f.message for f in result)
+    assert "`aws_lb_listener.https.certificate_arn`" in messages
+    assert "`aws_lb_listener.other.certificate_arn`" in messages
