@@ -73,10 +73,13 @@ def _failure(client: Any, operation: str, exc: Exception) -> Exception:
     api = "".join(part.capitalize() for part in operation.split("_"))
     service = client.meta.service_model.service_name
     if isinstance(exc, ClientError):
-        err = exc.response.get("Error", {})
-        code = err.get("Code") or "error"
-        message = _one_line(err.get("Message") or "")
-        return LookupFailed(f"{service} {api} failed: {code}" + (f": {message}" if message else ""))
+        # The code only: AWS's message echoes the ARN asked for (which may be a tainted value)
+        # and the caller's role ARN, neither of which belongs in a public CI log.
+        code = exc.response.get("Error", {}).get("Code") or "error"
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        return LookupFailed(
+            f"{service} {api} failed: {code}" + (f" (HTTP {status})" if status else "")
+        )
     if isinstance(exc, BotoCoreError):
         return LookupFailed(f"{service} {api} failed: {_one_line(str(exc))}")
     return exc

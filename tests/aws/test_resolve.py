@@ -176,6 +176,8 @@ def test_access_denied_is_a_notice_naming_the_call(
     [notice] = issues(report, "unresolved_certificate")
     assert notice["rule"]["severity"] == "info"  # tflint spells notice so
     assert "acm DescribeCertificate failed: AccessDeniedException" in notice["message"]
+    # AWS's own message (it echoes the caller's role and the ARN) is not printed.
+    assert "not authorized" not in notice["message"]
 
 
 def test_an_unreachable_endpoint_is_a_notice(
