@@ -141,6 +141,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-cache", action="store_true", help="do not use the parse cache")
     p.add_argument(
+        "--limit",
+        action="append",
+        type=_key_value,
+        default=[],
+        metavar="NAME=N",
+        help="raise a safety limit (docs/security.md, Limits); also CERTFIT_LIMIT_NAME=N",
+    )
+    p.add_argument(
         "--minimum-failure-severity",
         type=_severity,
         metavar="{error,warning,notice}",
@@ -317,6 +325,12 @@ def _run(args: argparse.Namespace) -> int:
         )
         return 1
     _rule_flags(config, args)
+    from linter.limits import Limits
+
+    _, problems = Limits.from_sources(environ, dict(args.limit))
+    if problems:
+        print(f"certfit: error: {'; '.join(problems)}", file=sys.stderr)
+        return 1
 
     root = Path(args.root).resolve() if args.root else config.root or git_top(cwd) or cwd
     request = build_request(args, config, cwd, root, environ)
@@ -358,6 +372,7 @@ def build_request(
     args: argparse.Namespace, config: Config, cwd: Path, root: Path, environ: Any
 ) -> LintRequest:
     """Flags over the config over the defaults: what this run reads and how it judges."""
+    from linter.limits import Limits
     from linter.lint import LintRequest
     from linter.options import LoadOptions
     from linter.safe_files import SafeReader
@@ -373,6 +388,7 @@ def build_request(
         cache_dir=None if args.no_cache else cache_dir(environ),
         certificate_mappings=config.certificate_mappings,
         environ=dict(environ),
+        limits=Limits.from_sources(environ, dict(getattr(args, "limit", [])))[0],
     )
     return LintRequest(
         paths=[(cwd / p) for p in (args.paths or ["."])],

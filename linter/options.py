@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from linter.limits import Limits
 from linter.safe_files import SafeReader
 
 
@@ -36,6 +37,7 @@ class LoadOptions:
     cache_dir: Path | None = None  # None switches the parse cache off
     certificate_mappings: dict[str, CertificateMapping] = field(default_factory=dict)
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    limits: Limits = field(default_factory=Limits.from_environ)  # --limit, CERTFIT_LIMIT_*
 
     @property
     def root(self) -> Path:

@@ -35,6 +35,7 @@ import os
 import re
 from pathlib import Path
 
+from linter import limits
 from linter.model import InputError, Model
 from linter.options import LoadOptions
 from linter.terraform.blocks import ParseStats
@@ -67,7 +68,8 @@ def load_terraform(directory: Path, options: LoadOptions) -> Model:
     root.root_values_fn = lambda: root_values(root, loader)  # read only if a var is used
     extractor = Extractor(loader)
     try:
-        extractor.walk(root)
+        with limits.using(options.limits):
+            extractor.walk(root)
     except Exception as e:  # never take the whole run down: report and keep what was found
         loader.error(
             "Terraform front end failed",

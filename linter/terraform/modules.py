@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from linter import limits
+from linter.limits import LimitExceeded
 from linter.model import InputError, Location
 from linter.options import LoadOptions
 from linter.safe_files import UnsafePath
@@ -285,6 +287,7 @@ class Loader:
         self._by_given: dict[str, ModuleDir] = {}
         self._error_keys: set[tuple[str, str, str]] = set()
         self._modules_json: dict[str, str] | None = None
+        self.module_instances = 0  # bounded by limits.instances
 
     def rel(self, path: Path | str) -> str:
         return self.options.reader.relative(path)
@@ -417,13 +420,26 @@ class Scope:
         return Text(data.decode("latin-1"), Location(loader.rel(real), 1, 1))
 
     def eval_attr(self, attr: Attr, file: str) -> Any:
-        node = parse_attr(attr, attr.file or file, self.mod.loader)
+        loader = self.mod.loader
+        node = parse_attr(attr, attr.file or file, loader)
         if isinstance(node, Unknown):
             return node
-        try:
-            return evaluate(node, self)
-        except RecursionError:
-            return Unknown(f"{attr.name}: references nest too deeply to follow")
+        with limits.work() as budget:  # the outermost attribute's budget, shared inward
+            try:
+                return evaluate(node, self)
+            except RecursionError:
+                return Unknown(f"{attr.name}: references nest too deeply to follow")
+            except LimitExceeded as e:
+                # Reported once, at the innermost attribute that went past the limit; the
+                # attributes that were waiting on it become Unknown with the same reason.
+                if not budget.reported:
+                    loader.error(
+                        "input past a limit",
+                        f"{attr.name}: {e}",
+                        Location(attr.file or file, attr.line, attr.column),
+                    )
+                    budget.reported = e.name == "work"
+                return Unknown(f"{attr.name} is past a limit: {e}")
 
 
 class _TemplateScope(Scope):
@@ -644,6 +660,17 @@ class ModuleInstance:
         return region
 
     # -- module calls -----------------------------------------------------------------------
+    def _cycle(self, child: Path) -> str | None:
+        """The chain of module directories that `child` closes into a cycle, or None."""
+        chain: list[str] = []
+        mod: ModuleInstance | None = self
+        while mod is not None:
+            chain.append(mod.path_module)
+            if mod.dir.path == child:
+                return " -> ".join(reversed(chain))
+            mod = mod.call_scope.mod if mod.call_scope is not None else None
+        return None
+
     def module_call(self, name: str) -> Any:
         if name not in self._calls:
             self._calls[name] = self._module_call(name)
@@ -684,6 +711,14 @@ class ModuleInstance:
                 return Unknown(message)
         if not child_dir.is_dir():
             return Unknown(f"module.{name}: {source} is not a directory")
+        cycle = self._cycle(Path(os.path.realpath(child_dir)))
+        if cycle is not None:
+            message = (
+                f"module.{name} calls {source}, which is already being read through "
+                f"{cycle}: a module cannot call itself, directly or through others"
+            )
+            self.loader.error("module cycle", message, self.loader.location(top))
+            return Unknown(f"module.{name} is part of a module cycle")
         blk = self.dir.parsed(top)
         if blk is None:
             return Unknown(f"module.{name} could not be parsed")
@@ -712,9 +747,17 @@ class ModuleCall:
 
     def instances(self) -> dict[Any, ModuleInstance] | Unknown:
         if self._instances is None:
-            expansion = expand(self.parent.scope(), self.block, self.top.file, self.parent.loader)
-            if isinstance(expansion, Unknown):
-                self._instances = expansion
+            loader = self.parent.loader
+            expansion = expand(self.parent.scope(), self.block, self.top.file, loader)
+            loader.module_instances += len(expansion)
+            allowed = loader.options.limits.instances
+            if loader.module_instances > allowed:
+                message = (
+                    f"module.{self.name}: this root module has more than {allowed:,} module "
+                    f"instances ({limits.raise_hint('instances')})"
+                )
+                loader.error("input past a limit", message, self.call_location)
+                self._instances = Unknown(message)
             else:
                 self._instances = {k: self._instance(k, names) for k, names in expansion.items()}
         return self._instances
@@ -784,6 +827,9 @@ def expand(scope: Scope, block: Block, file: str, loader: Loader) -> dict[Any, d
             reason = f"for_each is not known: {u.reason}" if u else "for_each is not known"
             unk = Unknown(reason)
             return {unk: {"each": {"key": unk, "value": unk}}}
+        if isinstance(v, dict | list) and len(v) > loader.options.limits.expansion:
+            what = f"{len(v):,} instances"
+            return _impossible(block, file, "for_each", what, "expansion", loader)
         if isinstance(v, dict):
             return {k: {"each": {"key": k, "value": val}} for k, val in v.items()}
         if isinstance(v, list):
@@ -796,8 +842,36 @@ def expand(scope: Scope, block: Block, file: str, loader: Loader) -> dict[Any, d
             reason = v.reason if isinstance(v, Unknown) else "not a number"
             unk = Unknown(f"count is not known: {reason}")
             return {unk: {"count": {"index": unk}}}
+        if v != v or v in (float("inf"), float("-inf")) or v < 0 or v != int(v):
+            what = f"{v!r}, not a whole number of instances"
+            return _impossible(block, file, "count", what, "", loader)
+        if v > loader.options.limits.expansion:
+            return _impossible(block, file, "count", f"{int(v):,} instances", "expansion", loader)
         return {i: {"count": {"index": i}} for i in range(int(v))}
     return {NO_KEY: {}}
+
+
+def _impossible(
+    block: Block, file: str, name: str, what: str, limit: str, loader: Loader
+) -> dict[Any, dict[str, Any]]:
+    """An input error at `name` (count or for_each) and one instance whose key is Unknown:
+    what depends on the block is still judged, as unresolved."""
+    attr = block.attrs[name]
+    if limit:
+        n = getattr(loader.options.limits, limit)
+        message = (
+            f"{name} asks for {what}, more than the {n:,} allowed ({limits.raise_hint(limit)})"
+        )
+    else:
+        message = f"{name} is {what}"
+    loader.error(
+        "input past a limit" if limit else "invalid value",
+        message,
+        Location(attr.file or file, attr.line, attr.column),
+    )
+    unk = Unknown(f"{name} is not usable: {message}")
+    key = "each" if name == "for_each" else "count"
+    return {unk: {key: {"key": unk, "value": unk, "index": unk}}}
 
 
 class ResourceCollection:

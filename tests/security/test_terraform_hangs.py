@@ -1,0 +1,195 @@
+"""Terraform inputs that used to hang, blow up or drop every finding of their module: each
+now ends in bounded time with an input error at the attribute or call that did it, and the
+planted finding beside it is still reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.security.bounded import PLANTED_RULE, PLANTED_TF, run_bounded
+
+
+def _errors(run_report: dict, summary: str) -> list[dict]:  # type: ignore[type-arg]
+    return [e for e in run_report["errors"] if e["summary"] == summary]
+
+
+def test_a_module_that_calls_itself_is_one_error_at_the_call(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "main.tf").write_text('module "again" {\n  source = "./"\n}\n\n' + PLANTED_TF)
+    run = run_bounded(root, ".")
+    cycles = _errors(run.report, "module cycle")
+    assert len(cycles) == 1
+    assert cycles[0]["range"]["filename"] == "main.tf"
+    assert cycles[0]["range"]["start"]["line"] == 1
+    # Once, for the root's listener: not again for module.again.module.again...
+    assert [i["message"].split(" ")[0] for i in run.issues(PLANTED_RULE)] == [
+        "aws_lb_listener.planted"
+    ]
+
+
+def test_a_cycle_through_two_modules_is_reported_where_it_closes(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "a").mkdir(parents=True)
+    (root / "b").mkdir()
+    (root / "main.tf").write_text('module "a" {\n  source = "./a"\n}\n')
+    (root / "a" / "main.tf").write_text('module "b" {\n  source = "../b"\n}\n\n' + PLANTED_TF)
+    (root / "b" / "main.tf").write_text('\nmodule "back" {\n  source = "../a"\n}\n')
+    run = run_bounded(root, ".")
+    cycles = _errors(run.report, "module cycle")
+    assert [(c["range"]["filename"], c["range"]["start"]["line"]) for c in cycles] == [
+        ("b/main.tf", 2)
+    ]
+    assert "a -> b" in cycles[0]["message"]
+    assert len(run.issues(PLANTED_RULE)) == 1
+
+
+def _doubling_locals(n: int) -> str:
+    lines = ["locals {", '  s0 = "0123456789abcdef"']
+    lines += [f'  s{i} = "${{local.s{i - 1}}}${{local.s{i - 1}}}"' for i in range(1, n + 1)]
+    return "\n".join([*lines, "}", ""])
+
+
+def test_a_string_doubled_40_times_stops_at_the_string_size_limit(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "locals.tf").write_text(_doubling_locals(40))
+    (root / "main.tf").write_text(
+        PLANTED_TF
+        + """
+resource "aws_lb_listener" "doubled" {
+  protocol        = "HTTPS"
+  port            = 443
+  certificate_arn = local.s40
+}
+"""
+    )
+    run = run_bounded(root, ".")
+    limit = _errors(run.report, "input past a limit")
+    assert len(limit) == 1
+    assert limit[0]["range"]["filename"] == "locals.tf"
+    assert "string_size" in limit[0]["message"]
+    # The listener whose certificate became too large is unresolved, never "no certificate".
+    assert [i["message"].split(" ")[0] for i in run.issues(PLANTED_RULE)] == [
+        "aws_lb_listener.planted"
+    ]
+
+
+def test_a_list_doubled_and_flattened_stops_at_a_limit(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    lines = ["locals {", '  l0 = ["a", "b"]']
+    lines += [f"  l{i} = [local.l{i - 1}, local.l{i - 1}]" for i in range(1, 61)]
+    lines += ["  flat = flatten(local.l60)", "}", ""]
+    (root / "locals.tf").write_text("\n".join(lines))
+    (root / "main.tf").write_text(
+        PLANTED_TF
+        + """
+resource "aws_lb_listener" "flat" {
+  protocol        = "HTTPS"
+  port            = 443
+  certificate_arn = join(",", local.flat)
+}
+"""
+    )
+    run = run_bounded(root, ".")
+    limit = _errors(run.report, "input past a limit")
+    assert [e["range"]["filename"] for e in limit] == ["locals.tf"]
+    assert len(run.issues(PLANTED_RULE)) == 1
+
+
+def test_impossible_counts_are_errors_at_their_attribute(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "main.tf").write_text(
+        PLANTED_TF
+        + """
+resource "aws_lb_listener" "billion" {
+  count    = 1e9
+  protocol = "HTTPS"
+  port     = 443
+}
+
+resource "aws_lb_listener" "infinite" {
+  count    = 1e999
+  protocol = "HTTPS"
+  port     = 443
+}
+
+resource "aws_lb_listener" "nan" {
+  count    = 1e999 - 1e999
+  protocol = "HTTPS"
+  port     = 443
+}
+"""
+    )
+    run = run_bounded(root, ".")
+    where = sorted(
+        (e["range"]["filename"], e["range"]["start"]["line"]) for e in run.report["errors"]
+    )
+    assert where == [("main.tf", 7), ("main.tf", 13), ("main.tf", 19)]
+    assert "expansion" in " ".join(e["message"] for e in run.report["errors"])
+    # Every listener is still judged: each lacks a certificate whatever its count.
+    names = sorted(i["message"].split(" ")[0] for i in run.issues(PLANTED_RULE))
+    assert names == [
+        "aws_lb_listener.billion[?]",
+        "aws_lb_listener.infinite[?]",
+        "aws_lb_listener.nan[?]",
+        "aws_lb_listener.planted",
+    ]
+
+
+def test_a_template_that_includes_itself_stops_at_template_nesting(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "loop.tpl").write_text(
+        '${templatefile("loop.tpl", {})}${templatefile("loop.tpl", {})}\n'
+    )
+    (root / "main.tf").write_text(
+        PLANTED_TF
+        + """
+resource "aws_lb_listener" "templated" {
+  protocol        = "HTTPS"
+  port            = 443
+  certificate_arn = templatefile("loop.tpl", {})
+}
+"""
+    )
+    run = run_bounded(root, ".")
+    limit = _errors(run.report, "input past a limit")
+    assert len(limit) == 1 and "template_nesting" in limit[0]["message"]
+    assert limit[0]["range"]["filename"] == "main.tf"
+    assert len(run.issues(PLANTED_RULE)) == 1
+
+
+def test_a_limit_is_raised_from_the_command_line_and_the_environment(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "main.tf").write_text(
+        """
+resource "aws_lb_listener" "many" {
+  count    = 200
+  protocol = "HTTPS"
+  port     = 443
+}
+"""
+    )
+    low = run_bounded(root, ".", "--limit", "expansion=100")
+    assert [e["summary"] for e in low.report["errors"]] == ["input past a limit"]
+    env = run_bounded(root, ".", env={"CERTFIT_LIMIT_EXPANSION": "100"})
+    assert [e["summary"] for e in env.report["errors"]] == ["input past a limit"]
+    env = {"CERTFIT_LIMIT_EXPANSION": "100"}
+    raised = run_bounded(root, ".", "--limit", "expansion=1000", env=env)
+    assert raised.report["errors"] == []
+    assert len(raised.issues(PLANTED_RULE)) == 200
+
+
+def test_a_committed_config_cannot_raise_a_limit(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / ".certfit.hcl").write_text("config {\n  limit_expansion = 1000000000\n}\n")
+    (root / "main.tf").write_text(
+        'resource "aws_lb_listener" "x" {\n  count = 1e9\n  protocol = "HTTPS"\n}\n'
+    )
+    run = run_bounded(root, ".")
+    assert "input past a limit" in [e["summary"] for e in run.report["errors"]]
