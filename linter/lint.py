@@ -72,7 +72,7 @@ def _is_cloud_assembly(directory: Path) -> bool:
         return False
     try:
         doc = json.loads(manifest.read_bytes()[: 8 * 1024 * 1024])
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return True  # claimed as an assembly; its front end reports what is wrong with it
     return isinstance(doc, dict) and ("artifacts" in doc or "version" in doc)
 
@@ -310,7 +310,10 @@ def judge(models: list[Model], request: LintRequest) -> tuple[list[Finding], Mod
 
 
 def lint(request: LintRequest, progress: Progress | None = None) -> Report:
-    models = load_models(request, progress)
+    from linter import limits
+
+    with limits.using(request.options.limits):  # what discovery and the front ends bound
+        models = load_models(request, progress)
     if progress is not None:
         progress("checking")
     findings, model = judge(models, request)

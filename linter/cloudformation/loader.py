@@ -8,13 +8,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from linter.cloudformation.parse import TemplateSyntaxError, load_text
+from linter.cloudformation.parse import TemplateLimitError, TemplateSyntaxError, load_text
 from linter.cloudformation.resources import (
     RELEVANT_TYPES,
     TemplateSource,
     model_from_template,
     model_from_templates,
 )
+from linter.limits import raise_hint
 from linter.model import InputError, Location, Model
 from linter.options import LoadOptions
 from linter.safe_files import SafeReader, UnsafePath
@@ -49,6 +50,8 @@ def is_cloudformation_template(path: Path, reader: SafeReader | None = None) -> 
         return False
     try:
         doc = load_text(path.read_text(encoding="utf-8"), path.suffix)
+    except TemplateLimitError:
+        return True  # it says it is a template: reading it reports the limit at its line
     except (TemplateSyntaxError, OSError, UnicodeDecodeError, RecursionError):
         return False
     if not isinstance(doc, Mapping) or "terraform_version" in doc or "format_version" in doc:
@@ -114,7 +117,7 @@ def _asset_templates(directory: Path, options: LoadOptions) -> dict[str, str]:
     for manifest in sorted(directory.glob("*.assets.json")):
         try:
             doc = json.loads(options.reader.read_bytes(manifest))
-        except (UnsafePath, OSError, ValueError):
+        except (UnsafePath, OSError, ValueError, RecursionError):
             continue
         files = doc.get("files") if isinstance(doc, Mapping) else None
         for asset_hash, asset in (files or {}).items():
@@ -135,6 +138,24 @@ def _nested_template(res: Mapping[str, Any], assets: dict[str, str]) -> str | No
     return next((path for h, path in assets.items() if h in url), None)
 
 
+class _Seen:
+    """What one cdk.out load has read: each assembly directory and each template once (a
+    manifest may name `.` as a nested assembly, a nested stack may name its own template),
+    and at most `limits.instances` stacks in all."""
+
+    def __init__(self, options: LoadOptions) -> None:
+        self.allowed = options.limits.instances
+        self.paths: set[str] = set()
+        self.stacks = 0
+
+    def first(self, path: Path) -> bool:
+        key = os.path.realpath(path)
+        if key in self.paths:
+            return False
+        self.paths.add(key)
+        return True
+
+
 def _load_stack(
     directory: Path,
     template_file: str,
@@ -144,9 +165,25 @@ def _load_stack(
     model: Model,
     assets: dict[str, str],
     found: list[tuple[Mapping[str, Any], TemplateSource]],
+    seen: _Seen,
     depth: int = 0,
 ) -> None:
-    doc, rel = _read_template(directory / template_file, options, model)
+    path = directory / template_file
+    if not seen.first(path):
+        return  # read already: as a top-level stack, or a nested stack naming it again
+    seen.stacks += 1
+    if seen.stacks > seen.allowed:
+        if seen.stacks == seen.allowed + 1:
+            model.errors.append(
+                InputError(
+                    "input past a limit",
+                    f"this cloud assembly has more than {seen.allowed:,} stacks; the rest are "
+                    f"not read ({raise_hint('instances')})",
+                    Location(options.reader.relative(path)),
+                )
+            )
+        return
+    doc, rel = _read_template(path, options, model)
     if doc is None:
         return
     found.append((doc, TemplateSource(rel, region, account)))
@@ -160,7 +197,7 @@ def _load_stack(
         nested = _nested_template(res, assets)
         if nested is not None:
             _load_stack(
-                directory, nested, region, account, options, model, assets, found, depth + 1
+                directory, nested, region, account, options, model, assets, found, seen, depth + 1
             )
 
 
@@ -168,7 +205,7 @@ def load_cdk_out(directory: Path, options: LoadOptions) -> Model:
     """The Model of every stack in a cloud assembly (`cdk.out`), nested stages included."""
     model = Model()
     found: list[tuple[Mapping[str, Any], TemplateSource]] = []
-    _load_assembly(Path(directory), options, model, found, 0)
+    _load_assembly(Path(directory), options, model, found, 0, _Seen(options))
     # All stacks at once, so that cross-stack references are followed.
     model.extend(model_from_templates(found, options))
     return model
@@ -180,7 +217,10 @@ def _load_assembly(
     model: Model,
     found: list[tuple[Mapping[str, Any], TemplateSource]],
     depth: int,
+    seen: _Seen,
 ) -> None:
+    if not seen.first(directory):
+        return  # a manifest naming `.` (or an ancestor) as a nested assembly
     manifest_path = directory / "manifest.json"
     rel = options.reader.relative(manifest_path)
     try:
@@ -188,12 +228,23 @@ def _load_assembly(
     except FileNotFoundError:
         # Not an assembly after all: read whatever templates the directory holds.
         for path in sorted(directory.glob("*.template.json")):
+            if not seen.first(path):
+                continue
             doc, trel = _read_template(path, options, model)
             if doc is not None:
                 found.append((doc, TemplateSource(trel)))
         return
     except (UnsafePath, OSError, ValueError) as exc:
         model.errors.append(InputError("cannot read cloud assembly", str(exc), Location(rel)))
+        return
+    except RecursionError:
+        model.errors.append(
+            InputError(
+                "cannot read cloud assembly",
+                "manifest.json is nested too deeply for certfit to read",
+                Location(rel),
+            )
+        )
         return
     artifacts = manifest.get("artifacts") if isinstance(manifest, Mapping) else None
     if not isinstance(artifacts, Mapping):
@@ -208,11 +259,21 @@ def _load_assembly(
         if kind == "aws:cloudformation:stack" and isinstance(props.get("templateFile"), str):
             region, account = _environment(artifact.get("environment"))
             _load_stack(
-                directory, props["templateFile"], region, account, options, model, assets, found
+                directory,
+                props["templateFile"],
+                region,
+                account,
+                options,
+                model,
+                assets,
+                found,
+                seen,
             )
         elif (
             kind == "cdk:cloud-assembly"
             and isinstance(props.get("directoryName"), str)
             and depth < 20  # a safety net against a manifest that names itself
         ):
-            _load_assembly(directory / props["directoryName"], options, model, found, depth + 1)
+            _load_assembly(
+                directory / props["directoryName"], options, model, found, depth + 1, seen
+            )

@@ -86,6 +86,20 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _path_to(tree: Any, node: Any) -> tuple[str | int, ...] | None:
+    """The keys that lead from `tree` to `node` (by identity), or None."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(tree, ())]
+    while stack:
+        here, path = stack.pop()
+        if here is node:
+            return path
+        if isinstance(here, Mapping):
+            stack.extend((v, (*path, k)) for k, v in here.items())
+        elif isinstance(here, list):
+            stack.extend((v, (*path, i)) for i, v in enumerate(here))
+    return None
+
+
 class _Builder:
     def __init__(
         self,
@@ -115,7 +129,9 @@ class _Builder:
             else options.parameters,
             region=source.region,
             account=source.account,
+            bounds=options.limits,
         )
+        self._past_limits: set[int] = set()  # ids of the nodes reported past a limit
         self.certs: dict[str, Certificate] = {}
         self.arn_certs: dict[str, Certificate] = {}
         self.listeners: dict[str, Endpoint] = {}
@@ -164,7 +180,7 @@ class _Builder:
         """The evaluated value at `Properties.<path>`, None when absent."""
         node: Any = self.props(lid)
         for key in path:
-            node = self.scope.evaluate(node)
+            node = self._evaluate(node, lid, path)
             if isinstance(node, Unknown):
                 return node
             if isinstance(node, Mapping) and isinstance(key, str):
@@ -173,8 +189,19 @@ class _Builder:
                 node = node[key] if 0 <= key < len(node) else None
             else:
                 return None
-        result = self.scope.evaluate(node)
+        result = self._evaluate(node, lid, path)
         return None if result is NO_VALUE else result
+
+    def _evaluate(self, node: Any, lid: str, path: tuple[str | int, ...]) -> Any:
+        """scope.evaluate, and an input error at the property when it went past a limit."""
+        result = self.scope.evaluate(node)
+        scope = self.scope
+        if scope.exceeded is not None and id(scope.exceeded_node) not in self._past_limits:
+            self._past_limits.add(id(scope.exceeded_node))
+            where = _path_to(self.props(lid), scope.exceeded_node)
+            location = self.loc(lid, *(path if where is None else where))
+            self.model.errors.append(InputError("input past a limit", scope.exceeded, location))
+        return result
 
     def included(self, lid: str) -> bool:
         """False only when the resource's Condition is decided false."""

@@ -49,6 +49,8 @@ def is_plan_json(path: Path) -> bool:
         return False
     try:
         data = json.loads(Path(path).read_bytes())
+    except RecursionError:
+        return True  # it says it is a plan: reading it reports the nesting at the file
     except (OSError, ValueError):
         return False
     return isinstance(data, dict) and (
@@ -95,6 +97,14 @@ class _PlanReader:
         except json.JSONDecodeError as e:
             self.model.errors.append(
                 InputError("plan does not parse", e.msg, Location(self.file, e.lineno, e.colno))
+            )
+            return self.model
+        except RecursionError:
+            self.model.errors.append(_too_deep(self.file))
+            return self.model
+        if not isinstance(plan, dict):
+            self.model.errors.append(
+                InputError("plan does not parse", "not a JSON object", Location(self.file, 1, 1))
             )
             return self.model
         fv = str(plan.get("format_version", ""))
@@ -511,6 +521,19 @@ class _PlanReader:
             self._bind(ep, r, attr, value, "default")
 
 
+def _too_deep(file: str) -> InputError:
+    return InputError(
+        "plan does not parse",
+        "nested too deeply for certfit to read (more than about 900 levels)",
+        Location(file),
+    )
+
+
 def load_plan(path: Path, options: LoadOptions) -> Model:
     """A Model from `terraform show -json` output; problems go to Model.errors."""
-    return _PlanReader(Path(path), options).read()
+    reader = _PlanReader(Path(path), options)
+    try:
+        return reader.read()
+    except RecursionError:  # modules nested past what Python follows: keep what was read
+        reader.model.errors.append(_too_deep(reader.file))
+        return reader.model
