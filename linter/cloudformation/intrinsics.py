@@ -61,7 +61,9 @@ def _shown(text: str) -> str:
 NO_VALUE = object()  # AWS::NoValue: the property is left out
 
 _SSM_TYPE = re.compile(r"^AWS::SSM::Parameter::Value<")
-_SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
+# A name holds no `$`: an unclosed `${` then stops at the next `$`, where `[^}]*` scanned the
+# rest of the text from every unclosed `${` (quadratic).
+_SUB_VAR = re.compile(r"\$\{([^}!$][^}$]*)\}")
 
 
 @dataclass

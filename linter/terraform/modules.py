@@ -36,6 +36,11 @@ from linter.terraform.scanner import ScanError, TopBlock, index
 
 NO_KEY = object()  # the key of a resource without count or for_each
 _SOURCE_RE = re.compile(r'^[ \t]*source[ \t]*=[ \t]*"([^"]*)"', re.M)
+# `aws = aws.east` in a module call's providers map. The look-behind lets a match start only at
+# the start of a name: without it, every position inside a long name starts a match that
+# backtracks over the rest of the name (quadratic).
+_PROVIDER_PAIR = re.compile(r'(?<![\w.-])"?([\w-]+(?:\.[\w-]+)?)"?\s*=\s*([\w-]+(?:\.[\w-]+)?)')
+_LOCAL_NAME = re.compile(r"^[ \t]*([A-Za-z_][\w-]*)[ \t]*=[^=]", re.M)
 
 # Resource types whose ARN/id is a certificate: `.arn` stays a reference to them.
 CERTIFICATE_TYPES = {
@@ -83,6 +88,7 @@ class ModuleDir:
         self._overrides: dict[int, list[TopBlock]] = {}
         self._merged: dict[int, Block] = {}
         self._parsed: dict[int, Block | None] = {}
+        self._local_names: dict[int, set[str]] = {}
 
     def scan(self) -> None:
         if self.scanned:
@@ -162,6 +168,15 @@ class ModuleDir:
             self.module_calls[b.labels[0]] = b
         elif b.type == "provider" and b.labels:
             self.providers.setdefault(b.labels[0], []).append(b)
+
+    def local_names(self, top: TopBlock) -> set[str]:
+        """Names that may be defined in a `locals` block (every `name =` at a line start),
+        read in one pass: only those blocks are parsed for a local. Searching the block text
+        once per name looked up was quadratic in a block of many locals."""
+        names = self._local_names.get(id(top))
+        if names is None:
+            names = self._local_names[id(top)] = set(_LOCAL_NAME.findall(top.text))
+        return names
 
     def parsed(self, top: TopBlock) -> Block | None:
         block = self._parsed_one(top)
@@ -569,10 +584,9 @@ class ModuleInstance:
         return v
 
     def _local(self, name: str) -> Any:
-        pattern = re.compile(r"^[ \t]*" + re.escape(name) + r"[ \t]*=[^=]", re.M)
         for top in self.dir.locals:
             try:
-                if not isinstance(top, JsonTopBlock) and not pattern.search(top.text):
+                if not isinstance(top, JsonTopBlock) and name not in self.dir.local_names(top):
                     continue
             except ScanError:
                 continue  # reported when the block is parsed
@@ -650,9 +664,7 @@ class ModuleInstance:
             mapped = ref
             passed = self.call.attrs.get("providers")
             if passed is not None:
-                for key, value in re.findall(
-                    r'"?([\w-]+(?:\.[\w-]+)?)"?\s*=\s*([\w-]+(?:\.[\w-]+)?)', passed.expr
-                ):
+                for key, value in _PROVIDER_PAIR.findall(passed.expr):
                     if key == ref:
                         mapped = value
             region = self.call_scope.mod.provider_region(mapped)
