@@ -7,7 +7,8 @@ Never judges: it only says which certificate each TLS endpoint uses and what is 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -586,14 +587,35 @@ class _Builder:
 
     # ------------------------------------------------------------------ run
 
+    @contextmanager
+    def _reading(self, lid: str) -> Iterator[None]:
+        """Read one resource; a failure is an input error at it, and what it added is taken
+        back (a listener read half-way would be judged as one without a certificate)."""
+        model = self.model
+        marks = (len(model.endpoints), len(model.bindings))
+        try:
+            yield
+        except Exception as e:  # a bug here must not take the template's other findings
+            del model.endpoints[marks[0] :]
+            del model.bindings[marks[1] :]
+            self.listeners.pop(lid, None)
+            model.errors.append(
+                InputError(
+                    "resource could not be read",
+                    f"{lid}: internal error ({type(e).__name__}); please report it",
+                    self.loc(lid),
+                )
+            )
+
     def build_certificates(self) -> None:
         self.lids = [lid for lid in self.resources if self.included(lid)]
         for lid in self.lids:
             rtype = self.rtype(lid)
-            if rtype == ACM:
-                self.certs[lid] = self.acm_certificate(lid)
-            elif rtype == IAM_CERT:
-                self.certs[lid] = self.iam_certificate(lid)
+            with self._reading(lid):
+                if rtype == ACM:
+                    self.certs[lid] = self.acm_certificate(lid)
+                elif rtype == IAM_CERT:
+                    self.certs[lid] = self.iam_certificate(lid)
         self.model.certificates.extend(self.certs.values())
 
     def build_endpoints(self) -> None:
@@ -607,12 +629,14 @@ class _Builder:
         for lid in self.lids:
             handler = handlers.get(self.rtype(lid))
             if handler:
-                handler(lid)
+                with self._reading(lid):
+                    handler(lid)
 
     def build_rest(self) -> None:
         for lid in self.lids:
             if self.rtype(lid) == LISTENER_CERT:
-                self.listener_certificate(lid)
+                with self._reading(lid):
+                    self.listener_certificate(lid)
         self.suppressions(self.template.get("Metadata"), None)
         for lid in self.lids:
             self.suppressions(self.resource(lid).get("Metadata"), lid)

@@ -337,6 +337,8 @@ def get_index(obj: Any, key: Any) -> Any:
         n = _number(key)
         if isinstance(n, Unknown):
             return n
+        if n != n or n in (float("inf"), float("-inf")):
+            return Unknown(f"index {n} is not a whole number")
         i = int(n)
         return obj[i] if 0 <= i < len(obj) else Unknown(f"index {i} out of range")
     if isinstance(obj, Computed):

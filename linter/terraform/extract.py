@@ -110,9 +110,16 @@ class Extractor:
         if id(inst) in self._walked:
             return
         self._walked.add(id(inst))
+        model = self.model
+        marks = (len(model.endpoints), len(model.bindings))
         try:
             self._instance(inst)
         except Exception as e:  # a bug here must not stop the rest of the tree
+            # What the failed read added is taken back: a listener read half-way would be
+            # judged as one without a certificate. The error says it was not read.
+            del model.endpoints[marks[0] :]
+            del model.bindings[marks[1] :]
+            self._endpoints.pop(id(inst), None)
             self.loader.error(
                 "resource could not be read",
                 f"{inst.address}: internal error ({type(e).__name__}); please report it",

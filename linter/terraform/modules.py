@@ -455,6 +455,13 @@ class Scope:
                     )
                     budget.reported = e.name == "work"
                 return Unknown(f"{attr.name} is past a limit: {e}")
+            except Exception as e:  # an evaluator bug: Unknown with a reason, never "absent"
+                loader.error(
+                    "value could not be evaluated",
+                    f"{attr.name}: internal error ({type(e).__name__}); please report it",
+                    Location(attr.file or file, attr.line, attr.column),
+                )
+                return Unknown(f"{attr.name} could not be evaluated ({type(e).__name__})")
 
 
 class _TemplateScope(Scope):

@@ -54,7 +54,18 @@ def _file_values(path: Path, loader: Loader, root: ModuleInstance) -> dict[str, 
         loader.error("file does not parse", str(e), Location(rel, line, col))
         return {}
     scope = _LiteralScope(root)
-    return {name: evaluate(node, scope) for name, node, _line, _col in pairs}
+    values: dict[str, Any] = {}
+    for name, node, line, col in pairs:
+        try:
+            values[name] = evaluate(node, scope)
+        except Exception as e:  # an unreadable value is Unknown with its reason, never absent
+            loader.error(
+                "value could not be evaluated",
+                f"{name}: {type(e).__name__}",
+                Location(rel, line, col),
+            )
+            values[name] = Unknown(f"var.{name} in {rel} could not be evaluated")
+    return values
 
 
 def _from_string(name: str, raw: str, root: ModuleInstance) -> Any:
@@ -65,6 +76,8 @@ def _from_string(name: str, raw: str, root: ModuleInstance) -> Any:
         return evaluate(parse_expression(raw), _LiteralScope(root))
     except ExprError:
         return raw
+    except Exception as e:  # never "absent": the variable is Unknown with the reason
+        return Unknown(f"var.{name} could not be evaluated ({type(e).__name__})")
 
 
 def root_values(root: ModuleInstance, loader: Loader) -> dict[str, Any]:

@@ -193,3 +193,84 @@ def test_a_committed_config_cannot_raise_a_limit(tmp_path: Path) -> None:
     )
     run = run_bounded(root, ".")
     assert "input past a limit" in [e["summary"] for e in run.report["errors"]]
+
+
+def test_an_unreadable_tfvars_value_is_unknown_never_no_certificate(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "main.tf").write_text(
+        PLANTED_TF
+        + """
+variable "cert" {
+  type = string
+}
+
+resource "aws_lb_listener" "from_tfvars" {
+  protocol        = "HTTPS"
+  port            = 443
+  certificate_arn = var.cert
+}
+"""
+    )
+    (root / "terraform.tfvars").write_text('cert = "\\uZZZZ"\n')
+    run = run_bounded(root, ".")
+    [error] = run.report["errors"]
+    assert error["range"]["filename"] == "terraform.tfvars"
+    assert (error["range"]["start"]["line"], error["range"]["start"]["column"]) == (1, 9)
+    assert [i["message"].split(" ")[0] for i in run.issues(PLANTED_RULE)] == [
+        "aws_lb_listener.planted"
+    ]
+    [unresolved] = run.issues("unresolved_certificate")
+    assert "aws_lb_listener.from_tfvars" in unresolved["message"]
+
+
+def test_an_impossible_index_is_unknown_never_no_certificate(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "main.tf").write_text(
+        PLANTED_TF
+        + """
+resource "aws_lb_listener" "indexed" {
+  protocol        = "HTTPS"
+  port            = 443
+  certificate_arn = ["arn:aws:acm:eu-west-1:111122223333:certificate/x"][1e999]
+}
+
+resource "aws_lb_listener" "nan" {
+  protocol        = "HTTPS"
+  port            = 443
+  certificate_arn = ["arn:aws:acm:eu-west-1:111122223333:certificate/x"][1e999 - 1e999]
+}
+"""
+    )
+    run = run_bounded(root, ".")
+    assert [i["message"].split(" ")[0] for i in run.issues(PLANTED_RULE)] == [
+        "aws_lb_listener.planted"
+    ]
+    unresolved = " ".join(i["message"] for i in run.issues("unresolved_certificate"))
+    assert "aws_lb_listener.indexed" in unresolved and "aws_lb_listener.nan" in unresolved
+
+
+def test_a_tfvars_file_of_many_values_is_read_in_linear_time(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "main.tf").write_text(
+        PLANTED_TF
+        + """
+variable "last" {
+  type = string
+}
+
+resource "aws_lb_listener" "from_tfvars" {
+  protocol        = "HTTPS"
+  port            = 443
+  certificate_arn = var.last
+}
+"""
+    )
+    values = "".join(f'v{i} = "x"\n' for i in range(150_000))
+    (root / "terraform.tfvars").write_text(values + 'last = "${"\\uZZZZ"}"\n')
+    run = run_bounded(root, ".")
+    # The bad value is on the last line: it was read, and its line is counted right.
+    assert [e["range"]["start"]["line"] for e in run.report["errors"]] == [150_001]
+    assert len(run.issues(PLANTED_RULE)) == 1
