@@ -46,12 +46,19 @@ def _file_values(path: Path, loader: Loader, root: ModuleInstance) -> dict[str, 
         except json.JSONDecodeError as e:
             loader.error("file does not parse", f"invalid JSON: {e.msg}", Location(rel, e.lineno))
             return {}
+        except RecursionError:
+            message = "nested too deeply for certfit to read"
+            loader.error("file does not parse", message, Location(rel))
+            return {}
         return dict(obj) if isinstance(obj, dict) else {}
     try:
         pairs = parse_attributes(text)
     except ExprError as e:
         line, col = offset_position(text, e.offset)
         loader.error("file does not parse", str(e), Location(rel, line, col))
+        return {}
+    except RecursionError:
+        loader.error("file does not parse", "nested too deeply for certfit to read", Location(rel))
         return {}
     scope = _LiteralScope(root)
     values: dict[str, Any] = {}

@@ -274,3 +274,51 @@ resource "aws_lb_listener" "from_tfvars" {
     # The bad value is on the last line: it was read, and its line is counted right.
     assert [e["range"]["start"]["line"] for e in run.report["errors"]] == [150_001]
     assert len(run.issues(PLANTED_RULE)) == 1
+
+
+def _deep(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def test_deep_nesting_in_every_terraform_file_kind_is_an_error_naming_it(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "main.tf").write_text(
+        PLANTED_TF
+        + f"""
+variable "from_tfvars" {{}}
+variable "from_json" {{}}
+
+locals {{
+  deep = {_deep(3000)}
+}}
+
+resource "aws_lb_listener" "deep" {{
+  protocol        = "HTTPS"
+  port            = 443
+  certificate_arn = {_deep(3000)}
+}}
+"""
+        + "".join(
+            f'resource "aws_lb_listener" "{name}" {{\n  protocol = "HTTPS"\n  port = 443\n'
+            f"  certificate_arn = {ref}\n}}\n"
+            for name, ref in [
+                ("tfvars", "var.from_tfvars"),
+                ("json", "var.from_json"),
+                ("local", "local.deep"),
+            ]
+        )
+    )
+    (root / "deep.tf.json").write_text('{"locals": {"json_deep": ' + _deep(3000) + "}}")
+    (root / "terraform.tfvars").write_text(f"from_tfvars = {_deep(3000)}\n")
+    (root / "terraform.tfvars.json").write_text('{"from_json": ' + _deep(3000) + "}")
+    run = run_bounded(root, ".")
+    named = {e["range"]["filename"] for e in run.report["errors"]}
+    assert named == {"main.tf", "deep.tf.json", "terraform.tfvars", "terraform.tfvars.json"}
+    assert [i["message"].split(" ")[0] for i in run.issues(PLANTED_RULE)] == [
+        "aws_lb_listener.planted"
+    ]
+    # The listener whose own block is too deep is the error at main.tf; the others are
+    # unresolved, each saying why.
+    unresolved = sorted(i["message"].split(" ")[4] for i in run.issues("unresolved_certificate"))
+    assert unresolved == ["aws_lb_listener.json", "aws_lb_listener.local", "aws_lb_listener.tfvars"]
