@@ -679,16 +679,14 @@ class ModuleInstance:
         return region
 
     # -- module calls -----------------------------------------------------------------------
-    def _cycle(self, child: Path) -> str | None:
-        """The chain of module directories that `child` closes into a cycle, or None."""
-        chain: list[str] = []
+    def _in_chain(self, child: Path) -> bool:
+        """Is `child` this module's directory or that of a module calling it?"""
         mod: ModuleInstance | None = self
         while mod is not None:
-            chain.append(mod.path_module)
             if mod.dir.path == child:
-                return " -> ".join(reversed(chain))
+                return True
             mod = mod.call_scope.mod if mod.call_scope is not None else None
-        return None
+        return False
 
     def module_call(self, name: str) -> Any:
         if name not in self._calls:
@@ -730,14 +728,17 @@ class ModuleInstance:
                 return Unknown(message)
         if not child_dir.is_dir():
             return Unknown(f"module.{name}: {source} is not a directory")
-        cycle = self._cycle(Path(os.path.realpath(child_dir)))
-        if cycle is not None:
-            message = (
-                f"module.{name} calls {source}, which is already being read through "
-                f"{cycle}: a module cannot call itself, directly or through others"
-            )
+        if self._in_chain(Path(os.path.realpath(child_dir))):
+            message = cycle_message(name, source)
             self.loader.error("module cycle", message, self.loader.location(top))
             return Unknown(f"module.{name} is part of a module cycle")
+        if len(self.callers) >= self.loader.options.limits.depth:
+            message = (
+                f"module.{name}: modules nest more than {len(self.callers)} deep "
+                f"({limits.raise_hint('depth')})"
+            )
+            self.loader.error("input past a limit", message, self.loader.location(top))
+            return Unknown(message)
         blk = self.dir.parsed(top)
         if blk is None:
             return Unknown(f"module.{name} could not be parsed")
@@ -775,7 +776,8 @@ class ModuleCall:
                     f"module.{self.name}: this root module has more than {allowed:,} module "
                     f"instances ({limits.raise_hint('instances')})"
                 )
-                loader.error("input past a limit", message, self.call_location)
+                if loader.module_instances - len(expansion) <= allowed:  # the first one past
+                    loader.error("input past a limit", message, self.call_location)
                 self._instances = Unknown(message)
             else:
                 self._instances = {k: self._instance(k, names) for k, names in expansion.items()}
@@ -820,6 +822,14 @@ class ModuleCall:
         if isinstance(inst, Unknown) or NO_KEY in inst:
             return inst if isinstance(inst, Unknown) else inst[NO_KEY]
         return dict(inst) if all(isinstance(k, str) for k in inst) else list(inst.values())
+
+
+def cycle_message(name: str, source: str) -> str:
+    """The one message for a module cycle, wherever it is found (so it is reported once)."""
+    return (
+        f"module.{name} calls {source}, which leads back to a module that calls it: a module "
+        "cannot call itself, directly or through others"
+    )
 
 
 def _key_suffix(key: Any) -> str:

@@ -537,3 +537,13 @@ def load_plan(path: Path, options: LoadOptions) -> Model:
     except RecursionError:  # modules nested past what Python follows: keep what was read
         reader.model.errors.append(_too_deep(reader.file))
         return reader.model
+    except (AttributeError, TypeError, KeyError, ValueError) as e:  # JSON of another shape
+        reader.model.errors.append(
+            InputError(
+                "plan does not parse",
+                "not the shape of `terraform show -json` output "
+                f"({type(e).__name__}); what was read before is kept",
+                Location(reader.file),
+            )
+        )
+        return reader.model

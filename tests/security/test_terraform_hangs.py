@@ -40,7 +40,7 @@ def test_a_cycle_through_two_modules_is_reported_where_it_closes(tmp_path: Path)
     assert [(c["range"]["filename"], c["range"]["start"]["line"]) for c in cycles] == [
         ("b/main.tf", 2)
     ]
-    assert "a -> b" in cycles[0]["message"]
+    assert "module.back calls ../a" in cycles[0]["message"]
     assert len(run.issues(PLANTED_RULE)) == 1
 
 
@@ -322,3 +322,64 @@ resource "aws_lb_listener" "deep" {{
     # unresolved, each saying why.
     unresolved = sorted(i["message"].split(" ")[4] for i in run.issues("unresolved_certificate"))
     assert unresolved == ["aws_lb_listener.json", "aws_lb_listener.local", "aws_lb_listener.tfvars"]
+
+
+def _diamond(root: Path, levels: int, bottom: str) -> None:
+    """m0 calls m1 twice, m1 calls m2 twice, ...: 2^levels paths to the bottom module."""
+    for i in range(levels):
+        (root / f"m{i}").mkdir(parents=True)
+        calls = "".join(f'module "{c}" {{\n  source = "../m{i + 1}"\n}}\n' for c in "ab")
+        (root / f"m{i}" / "main.tf").write_text(calls)
+    (root / f"m{levels}").mkdir()
+    (root / f"m{levels}" / "main.tf").write_text(bottom)
+    (root / "main.tf").write_text('module "top" {\n  source = "./m0"\n}\n\n' + PLANTED_TF)
+
+
+def test_a_cycle_among_modules_with_nothing_to_read_is_reported(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "m").mkdir(parents=True)
+    (root / "m" / "main.tf").write_text('module "again" {\n  source = "../m"\n}\n')
+    (root / "main.tf").write_text('module "m" {\n  source = "./m"\n}\n\n' + PLANTED_TF)
+    run = run_bounded(root, ".")
+    cycles = _errors(run.report, "module cycle")
+    assert [(c["range"]["filename"], c["range"]["start"]["line"]) for c in cycles] == [
+        ("m/main.tf", 1)
+    ]
+    assert len(run.issues(PLANTED_RULE)) == 1
+
+
+def test_a_diamond_of_module_calls_is_looked_at_once_per_directory(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    _diamond(root, 40, 'locals {\n  nothing = "here"\n}\n')
+    run = run_bounded(root, ".")
+    assert run.report["errors"] == []
+    assert len(run.issues(PLANTED_RULE)) == 1
+
+
+def test_module_instances_past_the_limit_are_an_error_at_a_call(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    _diamond(root, 40, PLANTED_TF.replace("planted", "deep"))
+    run = run_bounded(root, ".")
+    [error] = run.report["errors"]
+    assert error["summary"] == "input past a limit" and "instances" in error["message"]
+    assert error["range"]["filename"].startswith("m")
+    assert "aws_lb_listener.planted" in [
+        i["message"].split(" ")[0] for i in run.issues(PLANTED_RULE)
+    ]
+
+
+def test_modules_nested_past_the_depth_limit_are_an_error(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    levels = 300
+    for i in range(levels):
+        (root / f"m{i}").mkdir(parents=True)
+        (root / f"m{i}" / "main.tf").write_text(f'module "next" {{\n  source = "../m{i + 1}"\n}}\n')
+    (root / f"m{levels}").mkdir()
+    (root / f"m{levels}" / "main.tf").write_text(PLANTED_TF.replace("planted", "deepest"))
+    (root / "main.tf").write_text('module "top" {\n  source = "./m0"\n}\n\n' + PLANTED_TF)
+    run = run_bounded(root, ".")
+    [error] = run.report["errors"]
+    assert "depth" in error["message"]
+    assert [i["message"].split(" ")[0] for i in run.issues(PLANTED_RULE)] == [
+        "aws_lb_listener.planted"
+    ]
