@@ -190,3 +190,12 @@ def test_a_deep_plan_is_an_error_and_discovery_goes_on(tmp_path: Path) -> None:
     run = run_bounded(root, "plan.json", "planted.json")
     assert [e["range"]["filename"] for e in run.report["errors"]] == ["plan.json"]
     assert _planted(run.issues(PLANTED_RULE)) == ["planted.json"]
+
+
+def test_a_plan_of_another_shape_is_an_input_error(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    (root / "plan.json").write_text('{"format_version": "1.2", "planned_values": [1, 2]}')
+    run = run_bounded(root, "plan.json", "planted.json")
+    [error] = run.report["errors"]
+    assert error["range"]["filename"] == "plan.json" and error["summary"] == "plan does not parse"
+    assert _planted(run.issues(PLANTED_RULE)) == ["planted.json"]
