@@ -359,7 +359,7 @@ def test_a_diamond_of_module_calls_is_looked_at_once_per_directory(tmp_path: Pat
 def test_module_instances_past_the_limit_are_an_error_at_a_call(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     _diamond(root, 40, PLANTED_TF.replace("planted", "deep"))
-    run = run_bounded(root, ".")
+    run = run_bounded(root, ".", "--limit", "instances=300")
     [error] = run.report["errors"]
     assert error["summary"] == "input past a limit" and "instances" in error["message"]
     assert error["range"]["filename"].startswith("m")
@@ -370,14 +370,14 @@ def test_module_instances_past_the_limit_are_an_error_at_a_call(tmp_path: Path) 
 
 def test_modules_nested_past_the_depth_limit_are_an_error(tmp_path: Path) -> None:
     root = tmp_path / "repo"
-    levels = 300
+    levels = 60
     for i in range(levels):
         (root / f"m{i}").mkdir(parents=True)
         (root / f"m{i}" / "main.tf").write_text(f'module "next" {{\n  source = "../m{i + 1}"\n}}\n')
     (root / f"m{levels}").mkdir()
     (root / f"m{levels}" / "main.tf").write_text(PLANTED_TF.replace("planted", "deepest"))
     (root / "main.tf").write_text('module "top" {\n  source = "./m0"\n}\n\n' + PLANTED_TF)
-    run = run_bounded(root, ".")
+    run = run_bounded(root, ".", "--limit", "depth=50")
     [error] = run.report["errors"]
     assert "depth" in error["message"]
     assert [i["message"].split(" ")[0] for i in run.issues(PLANTED_RULE)] == [
