@@ -383,3 +383,31 @@ def test_modules_nested_past_the_depth_limit_are_an_error(tmp_path: Path) -> Non
     assert [i["message"].split(" ")[0] for i in run.issues(PLANTED_RULE)] == [
         "aws_lb_listener.planted"
     ]
+
+
+def test_the_work_limit_is_an_error_at_the_attribute_that_spent_it(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "main.tf").write_text(
+        PLANTED_TF
+        + """
+locals {
+  firsts = ["a", "b", "c", "d", "e", "f", "g", "h"]
+  names  = [for i in local.firsts : [for j in ["a", "b", "c"] : "${i}${j}"]]
+}
+
+resource "aws_lb_listener" "busy" {
+  protocol        = "HTTPS"
+  port            = 443
+  certificate_arn = join(",", flatten(local.names))
+}
+"""
+    )
+    run = run_bounded(root, ".", "--limit", "work=60")
+    [error] = run.report["errors"]
+    assert error["summary"] == "input past a limit" and "limit work" in error["message"]
+    assert (error["range"]["filename"], error["range"]["start"]["line"]) == ("main.tf", 8)
+    [unresolved] = run.issues("unresolved_certificate")
+    assert "aws_lb_listener.busy" in unresolved["message"]
+    assert len(run.issues(PLANTED_RULE)) == 1
+    assert run_bounded(root, ".").report["errors"] == []
