@@ -81,6 +81,7 @@ class Scope:
 
     def __post_init__(self) -> None:
         self._conditions_seen: dict[str, bool | Unknown] = {}
+        self._condition_depth = 0
         self._mapped: dict[tuple[Any, ...], Any] = {}  # Fn::FindInMap entries, evaluated once
         # id(function node) -> (node, its value, the limit it went past or None)
         self._calls: dict[int, tuple[Any, Any, str | None]] = {}
@@ -145,8 +146,14 @@ class Scope:
             return self._conditions_seen[name]
         if name not in self.conditions:
             return Unknown(f"condition {name} is not defined")
+        if self._condition_depth >= self._bounds.depth:  # a chain of conditions naming the next
+            return self._past("depth", f"conditions nest more than {self._bounds.depth} deep")
         self._conditions_seen[name] = Unknown(f"condition {name} refers to itself")
-        result = self._truth(self.evaluate(self.conditions[name]), f"condition {name}")
+        self._condition_depth += 1
+        try:
+            result = self._truth(self.evaluate(self.conditions[name]), f"condition {name}")
+        finally:
+            self._condition_depth -= 1
         self._conditions_seen[name] = result
         return result
 
@@ -169,9 +176,13 @@ class Scope:
         if not self._evaluating:
             self._evaluating = True
             self._work = self._bounds.work
-            self.exceeded = None
+            self.exceeded, self.exceeded_node = None, None
             try:
                 return self._evaluate(value, depth)
+            except RecursionError:  # nested past what Python follows: Unknown, and reported
+                text = "nested too deeply for certfit to evaluate"
+                self.exceeded = self.exceeded or text
+                return Unknown(text)
             finally:
                 self._evaluating = False
         return self._evaluate(value, depth)

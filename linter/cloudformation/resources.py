@@ -132,7 +132,7 @@ class _Builder:
             account=source.account,
             bounds=options.limits,
         )
-        self._past_limits: set[int] = set()  # ids of the nodes reported past a limit
+        self._past_limits: set[int | str] = set()  # nodes (or messages) reported past a limit
         self.certs: dict[str, Certificate] = {}
         self.arn_certs: dict[str, Certificate] = {}
         self.listeners: dict[str, Endpoint] = {}
@@ -196,18 +196,32 @@ class _Builder:
     def _evaluate(self, node: Any, lid: str, path: tuple[str | int, ...]) -> Any:
         """scope.evaluate, and an input error at the property when it went past a limit."""
         result = self.scope.evaluate(node)
-        scope = self.scope
-        if scope.exceeded is not None and id(scope.exceeded_node) not in self._past_limits:
-            self._past_limits.add(id(scope.exceeded_node))
-            where = _path_to(self.props(lid), scope.exceeded_node)
-            location = self.loc(lid, *(path if where is None else where))
-            self.model.errors.append(InputError("input past a limit", scope.exceeded, location))
+        self._report_limit(lid, path)
         return result
+
+    def _report_limit(self, lid: str, path: tuple[str | int, ...]) -> None:
+        """An input error at the property (or resource) whose evaluation went past a limit,
+        once per place it happened."""
+        scope = self.scope
+        if scope.exceeded is None:
+            return
+        node = scope.exceeded_node
+        key = id(node) if node is not None else scope.exceeded
+        if key in self._past_limits:
+            return
+        self._past_limits.add(key)
+        where = _path_to(self.props(lid), node) if node is not None else None
+        location = self.loc(lid, *(path if where is None else where))
+        self.model.errors.append(InputError("input past a limit", scope.exceeded, location))
 
     def included(self, lid: str) -> bool:
         """False only when the resource's Condition is decided false."""
         cond = self.resource(lid).get("Condition")
-        return not (isinstance(cond, str) and self.scope.condition(cond) is False)
+        if not isinstance(cond, str):
+            return True
+        decided = self.scope.condition(cond)
+        self._report_limit(lid, ())
+        return decided is not False
 
     def exports(self) -> dict[str, Any]:
         """What this template exports: Outputs with Export.Name, and the CDK's cross-region

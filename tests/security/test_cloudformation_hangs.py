@@ -199,3 +199,20 @@ def test_a_plan_of_another_shape_is_an_input_error(tmp_path: Path) -> None:
     [error] = run.report["errors"]
     assert error["range"]["filename"] == "plan.json" and error["summary"] == "plan does not parse"
     assert _planted(run.issues(PLANTED_RULE)) == ["planted.json"]
+
+
+def test_a_long_chain_of_conditions_is_an_error_at_the_resource(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    conditions = {f"C{i}": {"Fn::Not": [{"Condition": f"C{i + 1}"}]} for i in range(3000)}
+    conditions["C3000"] = {"Fn::Equals": ["a", "a"]}
+    doc = {
+        "Resources": {"Chained": dict(hostile.LISTENER, Condition="C0")},
+        "Conditions": conditions,
+    }
+    (root / "chained.json").write_text(json.dumps(doc, indent=1))
+    run = run_bounded(root, ".")
+    [error] = run.report["errors"]
+    assert error["range"]["filename"] == "chained.json" and error["range"]["start"]["line"] == 3
+    assert "nested too deeply" in error["message"]
+    # Undecided, the condition does not exclude the listener: it is still judged.
+    assert sorted(_planted(run.issues(PLANTED_RULE))) == ["chained.json", "planted.json"]
