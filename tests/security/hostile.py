@@ -122,6 +122,18 @@ def join_doubling(levels: int) -> dict[str, Any]:
     }
 
 
+def condition_chain(length: int) -> dict[str, Any]:
+    """Conditions that each negate the next: as deep as `length`, in a flat file."""
+    conditions: dict[str, Any] = {
+        f"C{i}": {"Fn::Not": [{"Condition": f"C{i + 1}"}]} for i in range(length)
+    }
+    conditions[f"C{length}"] = {"Fn::Equals": ["a", "a"]}
+    return {
+        "Resources": {"Chained": dict(LISTENER, Condition="C0")},
+        "Conditions": conditions,
+    }
+
+
 def doubling_locals(n: int) -> str:
     lines = ["locals {", '  s0 = "0123456789abcdef"']
     lines += [f'  s{i} = "${{local.s{i - 1}}}${{local.s{i - 1}}}"' for i in range(1, n + 1)]

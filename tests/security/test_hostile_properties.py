@@ -140,7 +140,7 @@ def test_plan_front_end_is_bounded(case: Case) -> None:
 
 @st.composite
 def template_cases(draw: Callable[..., object]) -> Case:
-    kind = draw(st.sampled_from(["bomb", "deep", "findinmap", "sub", "join"]))
+    kind = draw(st.sampled_from(["bomb", "deep", "findinmap", "sub", "join", "conditions"]))
     if kind == "bomb":
         levels = int(draw(st.integers(5, 12)))  # type: ignore[call-overload]
         fanout = int(draw(st.integers(6, 12)))  # type: ignore[call-overload]
@@ -162,9 +162,12 @@ def template_cases(draw: Callable[..., object]) -> Case:
         depth = int(draw(st.integers(8, 40)))  # type: ignore[call-overload]
         fanout = int(draw(st.integers(2, 10)))  # type: ignore[call-overload]
         name, text = "hostile.json", json.dumps(hostile.sub_fanout(depth, fanout), indent=1)
-    else:
+    elif kind == "join":
         levels = int(draw(st.integers(20, 30)))  # type: ignore[call-overload]
         name, text = "hostile.json", json.dumps(hostile.join_doubling(levels), indent=1)
+    else:
+        length = int(draw(st.integers(150, 5000)))  # type: ignore[call-overload]
+        name, text = "hostile.json", json.dumps(hostile.condition_chain(length), indent=1)
     files = {name: text, "planted.json": hostile.PLANTED_TEMPLATE}
     recursive = bool(draw(st.booleans()))
     return Case(files, ("--recursive", ".") if recursive else (".",), "planted.json")
