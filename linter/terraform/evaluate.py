@@ -594,6 +594,18 @@ def _one(v: Any) -> Any:
     return Unknown("one() of a list with more than one element")
 
 
+def _kind(x: Any) -> str:
+    """What toset() compares within: 1 and 1.0 are one number, "a" and Text("a") one string,
+    but "1" and 1 (and true and 1) stay apart."""
+    if isinstance(x, bool):
+        return "bool"
+    if isinstance(x, int | float):
+        return "number"
+    if isinstance(x, str):
+        return "string"
+    return type(x).__name__
+
+
 def _toset(v: Any) -> Any:
     _known(v)
     if not isinstance(v, list):
@@ -602,7 +614,7 @@ def _toset(v: Any) -> Any:
     seen: set[tuple[type, Any]] = set()  # linear for the usual strings and numbers
     for x in v:
         try:
-            key = (str if isinstance(x, str) else type(x), x)
+            key = (_kind(x), x)
             if key in seen:
                 continue
             seen.add(key)

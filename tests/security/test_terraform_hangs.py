@@ -411,3 +411,25 @@ resource "aws_lb_listener" "busy" {
     assert "aws_lb_listener.busy" in unresolved["message"]
     assert len(run.issues(PLANTED_RULE)) == 1
     assert run_bounded(root, ".").report["errors"] == []
+
+
+def test_toset_of_many_values_is_linear_and_keeps_terraform_equality(tmp_path: Path) -> None:
+    from linter.terraform.evaluate import Text, _toset
+
+    assert _toset([1, 1.0, "1", "a", Text("a"), [1], [1], None, None]) == [1, "1", "a", [1], None]
+    root = tmp_path / "repo"
+    root.mkdir()
+    values = ", ".join(f'"v{i}"' for i in range(60_000))
+    (root / "main.tf").write_text(
+        PLANTED_TF
+        + f"""
+resource "aws_lb_listener" "sets" {{
+  protocol        = "HTTPS"
+  port            = 443
+  certificate_arn = join(",", toset([{values}]))
+}}
+"""
+    )
+    run = run_bounded(root, ".")
+    assert len(run.issues(PLANTED_RULE)) == 1
+    assert len(run.issues("unresolved_certificate")) == 1
