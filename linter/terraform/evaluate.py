@@ -611,7 +611,7 @@ def _toset(v: Any) -> Any:
     if not isinstance(v, list):
         return Unknown("toset() of a value that is not a list")
     out: list[Any] = []
-    seen: set[tuple[type, Any]] = set()  # linear for the usual strings and numbers
+    seen: set[tuple[str, Any]] = set()  # linear for the usual strings and numbers
     for x in v:
         try:
             key = (_kind(x), x)
