@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from linter import limits
+from linter.limits import LimitExceeded
 from linter.model import Location
 from linter.safe_files import UnsafePath
 from linter.terraform.evaluate import Unknown, evaluate
@@ -64,7 +66,11 @@ def _file_values(path: Path, loader: Loader, root: ModuleInstance) -> dict[str, 
     values: dict[str, Any] = {}
     for name, node, line, col in pairs:
         try:
-            values[name] = evaluate(node, scope)
+            with limits.work():  # a tfvars value has a budget like any attribute
+                values[name] = evaluate(node, scope)
+        except LimitExceeded as e:
+            loader.error("input past a limit", f"{name}: {e}", Location(rel, line, col))
+            values[name] = Unknown(f"var.{name} in {rel} is past a limit")
         except Exception as e:  # an unreadable value is Unknown with its reason, never absent
             loader.error(
                 "value could not be evaluated",
@@ -80,7 +86,8 @@ def _from_string(name: str, raw: str, root: ModuleInstance) -> Any:
     if declared is None or declared == "string":
         return raw
     try:
-        return evaluate(parse_expression(raw), _LiteralScope(root))
+        with limits.work():
+            return evaluate(parse_expression(raw), _LiteralScope(root))
     except ExprError:
         return raw
     except Exception as e:  # never "absent": the variable is Unknown with the reason

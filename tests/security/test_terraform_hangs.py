@@ -433,3 +433,28 @@ resource "aws_lb_listener" "sets" {{
     run = run_bounded(root, ".")
     assert len(run.issues(PLANTED_RULE)) == 1
     assert len(run.issues("unresolved_certificate")) == 1
+
+
+def test_a_tfvars_value_has_a_work_budget(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "main.tf").write_text(
+        PLANTED_TF
+        + """
+variable "square" {}
+
+resource "aws_lb_listener" "square" {
+  protocol        = "HTTPS"
+  port            = 443
+  certificate_arn = var.square
+}
+"""
+    )
+    items = ", ".join(str(i) for i in range(20_000))
+    (root / "terraform.tfvars").write_text(
+        f"square = length(flatten([for a in [{items}] : [for b in [{items}] : b]]))\n"
+    )
+    run = run_bounded(root, ".")
+    [error] = run.report["errors"]
+    assert error["range"]["filename"] == "terraform.tfvars" and "limit work" in error["message"]
+    assert len(run.issues(PLANTED_RULE)) == 1
