@@ -183,6 +183,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="how long --aws answers stay in the cache directory (default 300; 0: not cached)",
     )
     p.add_argument(
+        "--limit",
+        action="append",
+        type=_key_value,
+        default=[],
+        metavar="NAME=N",
+        help="raise a safety limit (docs/security.md, Limits); also CERTFIT_LIMIT_NAME=N",
+    )
+    p.add_argument(
         "--minimum-failure-severity",
         type=_severity,
         metavar="{error,warning,notice}",
@@ -361,6 +369,12 @@ def _run(args: argparse.Namespace) -> int:
         )
         return 1
     _rule_flags(config, args)
+    from linter.limits import Limits
+
+    _, problems = Limits.from_sources(environ, dict(args.limit))
+    if problems:
+        print(f"certfit: error: {'; '.join(problems)}", file=sys.stderr)
+        return 1
 
     from linter.roots import command_line_root, default_root
 
@@ -406,6 +420,7 @@ def build_request(
     args: argparse.Namespace, config: Config, cwd: Path, root: Path, environ: Any
 ) -> LintRequest:
     """Flags over the config over the defaults: what this run reads and how it judges."""
+    from linter.limits import Limits
     from linter.lint import LintRequest
     from linter.options import LoadOptions
     from linter.roots import command_line_root
@@ -428,6 +443,7 @@ def build_request(
         certificate_mappings=config.certificate_mappings,
         environ=dict(environ),
         kubernetes_service_lb=config.kubernetes_service_lb,
+        limits=Limits.from_sources(environ, dict(getattr(args, "limit", [])))[0],
     )
     return LintRequest(
         # "-" is standard input: Kubernetes manifests piped from helm template / kustomize.

@@ -403,7 +403,10 @@ def judge(
 
 
 def lint(request: LintRequest, progress: Progress | None = None) -> Report:
-    models = load_models(request, progress)
+    from linter import limits
+
+    with limits.using(request.options.limits):  # what discovery and the front ends bound
+        models = load_models(request, progress)
     if request.aws:
         if progress is not None:
             progress("asking AWS")

@@ -11,6 +11,7 @@ object is dropped at once and nothing about it but its format and size is kept.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -27,7 +28,8 @@ from linter.model import KeyInfo, KeySource, Location, Pem
 ACM_MAX_KEY_BYTES = 5120
 RSASSA_PSS_OID = "1.2.840.113549.1.1.10"
 
-_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----\r?\n(.*?)-----END \1-----", re.DOTALL)
+_PEM_BEGIN = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----\r?\n")
+_PEM_END = re.compile(rb"-----END ([A-Z0-9 ]+)-----")
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,25 @@ class Inspection:
 
 
 def _blocks(data: bytes) -> list[tuple[str, bytes]]:
-    return [(m.group(1).decode(), m.group(0)) for m in _PEM_BLOCK.finditer(data)]
+    """Each `-----BEGIN X-----` ... `-----END X-----` block, in order. Linear time: the END
+    lines are indexed once, so a file of BEGIN lines with no END (where one regex with a
+    backreference rescans the rest of the file from every BEGIN) stays cheap."""
+    ends: dict[bytes, list[int]] = {}
+    for end in _PEM_END.finditer(data):
+        ends.setdefault(end.group(1), []).append(end.start())
+    out: list[tuple[str, bytes]] = []
+    pos = 0
+    while (m := _PEM_BEGIN.search(data, pos)) is not None:
+        label = m.group(1)
+        positions = ends.get(label, [])
+        i = bisect.bisect_left(positions, m.end())
+        if i == len(positions):
+            pos = m.start() + 1  # no END for it: the next BEGIN may still have one
+            continue
+        stop = positions[i] + len(b"-----END -----") + len(label)
+        out.append((label.decode(), data[m.start() : stop]))
+        pos = stop
+    return out
 
 
 # PEM labels a message may name (RFC 7468 and OpenSSL's); any other label is part of a file's

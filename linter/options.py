@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from linter.limits import Limits
 from linter.safe_files import SafeReader
 
 
@@ -39,6 +40,7 @@ class LoadOptions:
     # What an unannotated Kubernetes Service of type LoadBalancer becomes: "classic", "nlb", or
     # None (not known: both are judged).
     kubernetes_service_lb: str | None = None
+    limits: Limits = field(default_factory=Limits.from_environ)  # --limit, CERTFIT_LIMIT_*
 
     @property
     def root(self) -> Path:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from linter import limits
 from linter.taint import COUNTER, Tainted, note, note_source, taint
 
 
@@ -87,7 +88,9 @@ def _shown(text: str) -> str:
 NO_VALUE = object()  # AWS::NoValue: the property is left out
 
 _SSM_TYPE = re.compile(r"^AWS::SSM::Parameter::Value<")
-_SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
+# A name holds no `$`: an unclosed `${` then stops at the next `$`, where `[^}]*` scanned the
+# rest of the text from every unclosed `${` (quadratic).
+_SUB_VAR = re.compile(r"\$\{([^}!$][^}$]*)\}")
 
 
 @dataclass
@@ -101,9 +104,20 @@ class Scope:
     parameter_values: Mapping[str, str]
     region: str | None = None
     account: str | None = None
+    bounds: limits.Limits | None = None  # the run's limits (default: the current ones)
 
     def __post_init__(self) -> None:
         self._conditions_seen: dict[str, bool | Unknown] = {}
+        self._condition_depth = 0
+        self._mapped: dict[tuple[Any, ...], Any] = {}  # Fn::FindInMap entries, evaluated once
+        # id(function node) -> (node, its value, the limit it went past or None)
+        self._calls: dict[int, tuple[Any, Any, str | None]] = {}
+        self._bounds = self.bounds or limits.current()
+        self._work = 0  # steps left for the evaluation in progress (limits.work)
+        self._evaluating = False
+        # The first limit the evaluation in progress went past: the caller reports it.
+        self.exceeded: str | None = None
+        self.exceeded_node: Any = None
 
     # ------------------------------------------------------------------ refs
 
@@ -170,8 +184,14 @@ class Scope:
             return self._conditions_seen[name]
         if name not in self.conditions:
             return Unknown(f"condition {name} is not defined")
+        if self._condition_depth >= self._bounds.depth:  # a chain of conditions naming the next
+            return self._past("depth", f"conditions nest more than {self._bounds.depth} deep")
         self._conditions_seen[name] = Unknown(f"condition {name} refers to itself")
-        result = self._truth(self.evaluate(self.conditions[name]), f"condition {name}")
+        self._condition_depth += 1
+        try:
+            result = self._truth(self.evaluate(self.conditions[name]), f"condition {name}")
+        finally:
+            self._condition_depth -= 1
         self._conditions_seen[name] = result
         return result
 
@@ -188,9 +208,27 @@ class Scope:
     # ------------------------------------------------------------------ evaluation
 
     def evaluate(self, value: Any, depth: int = 0) -> Any:
-        """The value with every intrinsic evaluated (or replaced by Unknown). A result whose
-        evaluation met a tainted value (a --parameter, a NoEcho default) is tainted, whatever
-        intrinsic made it (see linter.taint)."""
+        """The value with every intrinsic evaluated (or replaced by Unknown).
+
+        A result whose evaluation met a tainted value (a --parameter, a NoEcho default) is
+        tainted, whatever intrinsic made it (see linter.taint). Each outermost evaluation has a
+        budget of steps (limits.work): once spent, every step left is an Unknown at once, so no
+        template makes it run for ever."""
+        if not self._evaluating:
+            self._evaluating = True
+            self._work = self._bounds.work
+            self.exceeded, self.exceeded_node = None, None
+            try:
+                return self._tainted(value, depth)
+            except RecursionError:  # nested past what Python follows: Unknown, and reported
+                text = "nested too deeply for certfit to evaluate"
+                self.exceeded = self.exceeded or text
+                return Unknown(text)
+            finally:
+                self._evaluating = False
+        return self._tainted(value, depth)
+
+    def _tainted(self, value: Any, depth: int) -> Any:
         before = COUNTER.count
         v = self._evaluate(value, depth)
         if isinstance(v, Tainted):
@@ -199,7 +237,15 @@ class Scope:
             v = taint(v, COUNTER.last)
         return v
 
-    def _evaluate(self, value: Any, depth: int = 0) -> Any:
+    def _past(self, name: str, message: str) -> Unknown:
+        text = f"{message} (limit {name}; {limits.raise_hint(name)})"
+        self.exceeded = self.exceeded or text
+        return Unknown(text)
+
+    def _evaluate(self, value: Any, depth: int) -> Any:
+        self._work -= 1
+        if self._work < 0:
+            return self._past("work", f"evaluating this took more than {self._bounds.work:,} steps")
         if depth > 100:
             return Unknown("expression nested too deeply")
         if isinstance(value, list):
@@ -211,7 +257,26 @@ class Scope:
             ((key, arg),) = value.items()
             fn = _FUNCTIONS.get(key)
             if fn is not None:
-                return fn(self, arg, depth + 1)
+                # A function's value depends only on the template (and this scope's
+                # parameters, conditions and environment): evaluated once, an Fn::Sub whose
+                # variables are Fn::Subs is linear instead of exponential. A result that ran
+                # out of work is kept too, so the next property that reaches it does not
+                # spend the budget again. A result made from a tainted value is kept tainted:
+                # a hit does not evaluate the arguments that would taint it again.
+                hit = self._calls.get(id(value))
+                if hit is not None:
+                    if hit[2] is not None:  # past a limit: the caller reports it here too
+                        self.exceeded, self.exceeded_node = hit[2], value
+                    return hit[1]
+                before, tainted_before = self.exceeded, COUNTER.count
+                result = fn(self, arg, depth + 1)
+                if COUNTER.count != tainted_before and not isinstance(result, Tainted):
+                    result = taint(result, COUNTER.last)
+                past = self.exceeded if before is None else None
+                if past is not None:
+                    self.exceeded_node = value  # the outermost function node that went past
+                self._calls[id(value)] = (value, result, past)
+                return result
             if isinstance(key, str) and key.startswith("Fn::"):
                 # a function certfit does not evaluate (a rule function, a newer one): unknown
                 return Unknown(f"{key} is not evaluated by certfit")
@@ -297,6 +362,7 @@ class Scope:
         if not isinstance(text, str):
             return Unknown("malformed Fn::Sub")
         unknown: list[Unknown] = []
+        size = [len(text)]  # of the result so far: stop before building one too large
 
         def replace(m: re.Match[str]) -> str:
             name = m.group(1).strip()
@@ -307,11 +373,20 @@ class Scope:
             else:
                 value = self.ref(name)
             if isinstance(value, str | int | float) and not isinstance(value, bool):
-                return str(value)
+                shown = str(value)
+                size[0] += len(shown)
+                if size[0] > self._bounds.string_size:
+                    raise _TooLarge
+                return shown
             unknown.append(value if isinstance(value, Unknown) else Unknown(f"${{{name}}}"))
             return m.group(0)
 
-        result = _SUB_VAR.sub(replace, text).replace("${!", "${")
+        try:
+            result = _SUB_VAR.sub(replace, text).replace("${!", "${")
+        except _TooLarge:
+            return self._past(
+                "string_size", f"Fn::Sub makes a string of over {size[0]:,} characters"
+            )
         if unknown:
             return Unknown(f"Fn::Sub '{_shown(text)}' depends on {unknown[0].reason}")
         return result
@@ -329,7 +404,11 @@ class Scope:
                 return Unknown(f"Fn::Join depends on {v.reason}")
             if not isinstance(v, str | int | float):
                 return Unknown(f"Fn::Join depends on {v}, a deploy-time value")
-        return sep.join(str(v) for v in items)
+        parts = [str(v) for v in items]
+        size = sum(map(len, parts)) + len(sep) * max(len(parts) - 1, 0)
+        if size > self._bounds.string_size:
+            return self._past("string_size", f"Fn::Join makes a string of {size:,} characters")
+        return sep.join(parts)
 
     def _fn_select(self, arg: Any, depth: int) -> Any:
         if not isinstance(arg, list) or len(arg) != 2:
@@ -361,11 +440,19 @@ class Scope:
             if isinstance(k, Unknown):
                 return Unknown(f"Fn::FindInMap key depends on {k.reason}")
         try:
-            return self.evaluate(self.mappings[keys[0]][keys[1]][keys[2]], depth)
+            entry = self.mappings[keys[0]][keys[1]][keys[2]]
         except (KeyError, TypeError):
             if len(arg) > 3 and isinstance(arg[3], dict) and "DefaultValue" in arg[3]:
                 return self.evaluate(arg[3]["DefaultValue"], depth)
             return Unknown(f"Fn::FindInMap {keys}: no such entry")
+        # Each entry is evaluated once: an entry that names itself (twice, inside Fn::Join)
+        # is otherwise 2^depth evaluations.
+        memo = tuple((type(k), k) for k in keys)
+        if memo in self._mapped:
+            return self._mapped[memo]
+        self._mapped[memo] = Unknown(f"Fn::FindInMap {keys} refers to itself")
+        result = self._mapped[memo] = self.evaluate(entry, depth)
+        return result
 
     def _fn_importvalue(self, arg: Any, depth: int) -> Any:
         name = self.evaluate(arg, depth)
@@ -377,6 +464,10 @@ class Scope:
 
     def _fn_opaque(self, arg: Any, depth: int) -> Any:
         return Unknown("a value computed at deploy time")
+
+
+class _TooLarge(Exception):
+    pass
 
 
 _FUNCTIONS = {

@@ -13,7 +13,7 @@ from linter.cloudformation.cdk_metadata import (
     read_stack_metadata,
     tree_logical_ids,
 )
-from linter.cloudformation.parse import TemplateSyntaxError, load_text
+from linter.cloudformation.parse import TemplateLimitError, TemplateSyntaxError, load_text
 from linter.cloudformation.resources import (
     RELEVANT_TYPES,
     TemplateSource,
@@ -21,6 +21,7 @@ from linter.cloudformation.resources import (
     model_from_templates,
 )
 from linter.cloudformation.sniff import looks_like_template
+from linter.limits import raise_hint
 from linter.model import InputError, Location, Model
 from linter.options import LoadOptions
 from linter.safe_files import SafeReader, UnsafePath
@@ -51,6 +52,8 @@ def is_cloudformation_template(path: Path, reader: SafeReader | None = None) -> 
         return False
     try:
         doc = load_text(reader.read_text(path), path.suffix)
+    except TemplateLimitError:
+        return True  # it says it is a template: reading it reports the limit at its line
     except (TemplateSyntaxError, UnicodeDecodeError, RecursionError):
         return looks_like_template(head)  # a broken template: loading it reports where
     except (OSError, UnsafePath):
@@ -127,7 +130,7 @@ def _asset_templates(
                     InputError("cannot read asset manifest", str(exc), Location(rel))
                 )
             continue
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         files = doc.get("files") if isinstance(doc, Mapping) else None
         for asset_hash, asset in (files or {}).items():
@@ -148,6 +151,24 @@ def _nested_template(res: Mapping[str, Any], assets: dict[str, str]) -> str | No
     return next((path for h, path in assets.items() if h in url), None)
 
 
+class _Seen:
+    """What one cdk.out load has read: each assembly directory and each template once (a
+    manifest may name `.` as a nested assembly, a nested stack may name its own template),
+    and at most `limits.instances` stacks in all."""
+
+    def __init__(self, options: LoadOptions) -> None:
+        self.allowed = options.limits.instances
+        self.paths: set[str] = set()
+        self.stacks = 0
+
+    def first(self, path: Path) -> bool:
+        key = os.path.realpath(path)
+        if key in self.paths:
+            return False
+        self.paths.add(key)
+        return True
+
+
 def _load_stack(
     directory: Path,
     template_file: str,
@@ -157,10 +178,26 @@ def _load_stack(
     model: Model,
     assets: dict[str, str],
     found: list[tuple[Mapping[str, Any], TemplateSource]],
+    seen: _Seen,
     depth: int = 0,
     artifact: Mapping[str, Any] | None = None,
 ) -> None:
-    doc, rel = _read_template(directory / template_file, options, model)
+    path = directory / template_file
+    if not seen.first(path):
+        return  # read already: as a top-level stack, or a nested stack naming it again
+    seen.stacks += 1
+    if seen.stacks > seen.allowed:
+        if seen.stacks == seen.allowed + 1:
+            model.errors.append(
+                InputError(
+                    "input past a limit",
+                    f"this cloud assembly has more than {seen.allowed:,} stacks; the rest are "
+                    f"not read ({raise_hint('instances')})",
+                    Location(options.reader.relative(path)),
+                )
+            )
+        return
+    doc, rel = _read_template(path, options, model)
     if doc is None:
         return
     cdk = _stack_metadata(directory, artifact, doc, options) if artifact is not None else None
@@ -175,7 +212,7 @@ def _load_stack(
         nested = _nested_template(res, assets)
         if nested is not None:
             _load_stack(
-                directory, nested, region, account, options, model, assets, found, depth + 1
+                directory, nested, region, account, options, model, assets, found, seen, depth + 1
             )
 
 
@@ -200,7 +237,7 @@ def load_cdk_out(directory: Path, options: LoadOptions) -> Model:
     """The Model of every stack in a cloud assembly (`cdk.out`), nested stages included."""
     model = Model()
     found: list[tuple[Mapping[str, Any], TemplateSource]] = []
-    _load_assembly(Path(directory), options, model, found, 0)
+    _load_assembly(Path(directory), options, model, found, 0, _Seen(options))
     # All stacks at once, so that cross-stack references are followed.
     model.extend(model_from_templates(found, options))
     return model
@@ -213,6 +250,7 @@ def load_cdk_stacks(templates: list[Path], options: LoadOptions) -> Model:
     model = Model()
     found: list[tuple[Mapping[str, Any], TemplateSource]] = []
     manifests: dict[Path, dict[str, Mapping[str, Any]]] = {}
+    seen = _Seen(options)  # each template once, as load_cdk_out reads them
     for template in templates:
         directory = template.parent
         if directory not in manifests:
@@ -229,6 +267,7 @@ def load_cdk_stacks(templates: list[Path], options: LoadOptions) -> Model:
             model,
             assets,
             found,
+            seen,
             artifact=artifact or {},
         )
     model.extend(model_from_templates(found, options))
@@ -267,7 +306,10 @@ def _load_assembly(
     model: Model,
     found: list[tuple[Mapping[str, Any], TemplateSource]],
     depth: int,
+    seen: _Seen,
 ) -> None:
+    if not seen.first(directory):
+        return  # a manifest naming `.` (or an ancestor) as a nested assembly
     manifest_path = directory / "manifest.json"
     rel = options.reader.relative(manifest_path)
     try:
@@ -275,12 +317,23 @@ def _load_assembly(
     except FileNotFoundError:
         # Not an assembly after all: read whatever templates the directory holds.
         for path in sorted(directory.glob("*.template.json")):
+            if not seen.first(path):
+                continue
             doc, trel = _read_template(path, options, model)
             if doc is not None:
                 found.append((doc, TemplateSource(trel)))
         return
     except (UnsafePath, OSError, ValueError) as exc:
         model.errors.append(InputError("cannot read cloud assembly", str(exc), Location(rel)))
+        return
+    except RecursionError:
+        model.errors.append(
+            InputError(
+                "cannot read cloud assembly",
+                "manifest.json is nested too deeply for certfit to read",
+                Location(rel),
+            )
+        )
         return
     artifacts = manifest.get("artifacts") if isinstance(manifest, Mapping) else None
     if not isinstance(artifacts, Mapping):
@@ -303,6 +356,7 @@ def _load_assembly(
                 model,
                 assets,
                 found,
+                seen,
                 artifact=artifact,
             )
         elif (
@@ -310,4 +364,6 @@ def _load_assembly(
             and isinstance(props.get("directoryName"), str)
             and depth < 20  # a safety net against a manifest that names itself
         ):
-            _load_assembly(directory / props["directoryName"], options, model, found, depth + 1)
+            _load_assembly(
+                directory / props["directoryName"], options, model, found, depth + 1, seen
+            )

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from linter import limits, safe_yaml
+
 scanstring = json.decoder.scanstring  # type: ignore[attr-defined]  # the C string scanner
 
 Pos = tuple[int, int]  # 1-based line, column
@@ -59,6 +61,11 @@ class TemplateSyntaxError(ValueError):
         self.column = column
 
 
+class TemplateLimitError(TemplateSyntaxError):
+    """The text went past one of certfit's limits (linter/limits.py): a template all the same,
+    and reported as one."""
+
+
 def where(container: Any, key: str | int) -> Pos:
     """Position of `key` in `container` when it is one of ours, else (0, 0)."""
     if isinstance(container, LocDict) and isinstance(key, str):
@@ -86,6 +93,7 @@ class _JsonReader:
         self.newlines = [m.start() for m in re.finditer("\n", text)]
         self.keep = keep
         self.fast = json.JSONDecoder()
+        self.max_depth = min(limits.current().depth, 800)  # past ~900 Python itself stops
 
     def member(self, i: int, depth: int, trail: tuple[str, ...]) -> tuple[Any, int]:
         """A member value; with a `keep` filter, positions are recorded only for the template's
@@ -97,6 +105,10 @@ class _JsonReader:
             plain, end = self.fast.raw_decode(self.text, start)
         except json.JSONDecodeError as exc:
             raise self.fail(exc.msg, exc.pos) from None
+        except RecursionError:
+            raise self.fail_limit(
+                f"nested too deeply ({limits.raise_hint('depth')})", start
+            ) from None
         if depth == 2 and trail[0] == "Resources" and self.keep(plain):
             return self.value(start, depth, trail)
         return plain, end
@@ -110,12 +122,18 @@ class _JsonReader:
         line, col = self.pos(index)
         return TemplateSyntaxError(f"{message} at line {line} column {col}", line, col)
 
+    def fail_limit(self, message: str, index: int) -> TemplateLimitError:
+        line, col = self.pos(index)
+        return TemplateLimitError(f"{message} at line {line} column {col}", line, col)
+
     def skip(self, i: int) -> int:
         return _WS.match(self.text, i).end()  # type: ignore[union-attr]
 
     def value(self, i: int, depth: int = 0, trail: tuple[str, ...] = ()) -> tuple[Any, int]:
-        if depth > 500:
-            raise self.fail("nesting too deep", i)
+        if depth > self.max_depth:
+            raise self.fail_limit(
+                f"nested more than {self.max_depth} deep ({limits.raise_hint('depth')})", i
+            )
         text = self.text
         i = self.skip(i)
         if i >= len(text):
@@ -267,12 +285,20 @@ _Loader.add_multi_constructor("!", _construct_tagged)
 
 def load_yaml(text: str) -> Any:
     try:
-        return yaml.load(text, Loader=_Loader)
+        return safe_yaml.load(text, _Loader)  # aliases and nesting bounded (safe_yaml.py)
+    except safe_yaml.YamlLimitError as exc:
+        raise TemplateLimitError(str(exc), exc.line, exc.column) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         problem = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in problem:  # libyaml's own bound, below ours past 1000
+            raise TemplateLimitError(
+                f"{problem} ({limits.raise_hint('depth')} only up to 1000)", line, col
+            ) from None
         raise TemplateSyntaxError(problem, line, col) from None
+    except RecursionError:  # the pure-Python loader, deeper than Python recurses
+        raise TemplateLimitError(f"nested too deeply ({limits.raise_hint('depth')})") from None
     except yaml.YAMLError as exc:
         raise TemplateSyntaxError(str(exc)) from None
 

@@ -7,7 +7,8 @@ Never judges: it only says which certificate each TLS endpoint uses and what is 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,6 +110,20 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
+def _path_to(tree: Any, node: Any) -> tuple[str | int, ...] | None:
+    """The keys that lead from `tree` to `node` (by identity), or None."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(tree, ())]
+    while stack:
+        here, path = stack.pop()
+        if here is node:
+            return path
+        if isinstance(here, Mapping):
+            stack.extend((v, (*path, k)) for k, v in here.items())
+        elif isinstance(here, list):
+            stack.extend((v, (*path, i)) for i, v in enumerate(here))
+    return None
+
+
 class _Builder:
     def __init__(
         self,
@@ -138,7 +153,9 @@ class _Builder:
             else options.parameters,
             region=source.region,
             account=source.account,
+            bounds=options.limits,
         )
+        self._past_limits: set[int | str] = set()  # nodes (or messages) reported past a limit
         self.certs: dict[str, Certificate] = {}
         self.arn_certs: dict[str, Certificate] = {}
         self.listeners: dict[str, Endpoint] = {}
@@ -196,7 +213,7 @@ class _Builder:
         """The evaluated value at `Properties.<path>`, None when absent."""
         node: Any = self.props(lid)
         for key in path:
-            node = self.scope.evaluate(node)
+            node = self._evaluate(node, lid, path)
             if isinstance(node, Unknown):
                 return node
             if isinstance(node, Mapping) and isinstance(key, str):
@@ -205,13 +222,38 @@ class _Builder:
                 node = node[key] if 0 <= key < len(node) else None
             else:
                 return None
-        result = self.scope.evaluate(node)
+        result = self._evaluate(node, lid, path)
         return None if result is NO_VALUE else result
+
+    def _evaluate(self, node: Any, lid: str, path: tuple[str | int, ...]) -> Any:
+        """scope.evaluate, and an input error at the property when it went past a limit."""
+        result = self.scope.evaluate(node)
+        self._report_limit(lid, path)
+        return result
+
+    def _report_limit(self, lid: str, path: tuple[str | int, ...]) -> None:
+        """An input error at the property (or resource) whose evaluation went past a limit,
+        once per place it happened."""
+        scope = self.scope
+        if scope.exceeded is None:
+            return
+        node = scope.exceeded_node
+        key = id(node) if node is not None else scope.exceeded
+        if key in self._past_limits:
+            return
+        self._past_limits.add(key)
+        where = _path_to(self.props(lid), node) if node is not None else None
+        location = self.loc(lid, *(path if where is None else where))
+        self.model.errors.append(InputError("input past a limit", scope.exceeded, location))
 
     def included(self, lid: str) -> bool:
         """False only when the resource's Condition is decided false."""
         cond = self.resource(lid).get("Condition")
-        return not (isinstance(cond, str) and self.scope.condition(cond) is False)
+        if not isinstance(cond, str):
+            return True
+        decided = self.scope.condition(cond)
+        self._report_limit(lid, ())
+        return decided is not False
 
     def exports(self) -> dict[str, Any]:
         """What this template exports: Outputs with Export.Name, and the CDK's cross-region
@@ -614,14 +656,35 @@ class _Builder:
 
     # ------------------------------------------------------------------ run
 
+    @contextmanager
+    def _reading(self, lid: str) -> Iterator[None]:
+        """Read one resource; a failure is an input error at it, and what it added is taken
+        back (a listener read half-way would be judged as one without a certificate)."""
+        model = self.model
+        marks = (len(model.endpoints), len(model.bindings))
+        try:
+            yield
+        except Exception as e:  # a bug here must not take the template's other findings
+            del model.endpoints[marks[0] :]
+            del model.bindings[marks[1] :]
+            self.listeners.pop(lid, None)
+            model.errors.append(
+                InputError(
+                    "resource could not be read",
+                    f"{lid}: internal error ({type(e).__name__}); please report it",
+                    self.loc(lid),
+                )
+            )
+
     def build_certificates(self) -> None:
         self.lids = [lid for lid in self.resources if self.included(lid)]
         for lid in self.lids:
             rtype = self.rtype(lid)
-            if rtype == ACM:
-                self.certs[lid] = self.acm_certificate(lid)
-            elif rtype == IAM_CERT:
-                self.certs[lid] = self.iam_certificate(lid)
+            with self._reading(lid):
+                if rtype == ACM:
+                    self.certs[lid] = self.acm_certificate(lid)
+                elif rtype == IAM_CERT:
+                    self.certs[lid] = self.iam_certificate(lid)
         self.model.certificates.extend(self.certs.values())
 
     def build_endpoints(self) -> None:
@@ -635,9 +698,11 @@ class _Builder:
         for lid in self.lids:
             handler = handlers.get(self.rtype(lid))
             if handler:
-                handler(lid)
+                with self._reading(lid):
+                    handler(lid)
             elif self.rtype(lid) in CONSUMER_TYPES:
-                consumers.read(self, lid)
+                with self._reading(lid):
+                    consumers.read(self, lid)
         self.kubernetes_manifests()
 
     def kubernetes_manifests(self) -> None:
@@ -667,7 +732,8 @@ class _Builder:
     def build_rest(self) -> None:
         for lid in self.lids:
             if self.rtype(lid) == LISTENER_CERT:
-                self.listener_certificate(lid)
+                with self._reading(lid):
+                    self.listener_certificate(lid)
         self.suppressions(self.template.get("Metadata"), None)
         for lid in self.lids:
             self.suppressions(self.resource(lid).get("Metadata"), lid)

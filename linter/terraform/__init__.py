@@ -35,6 +35,7 @@ import os
 import re
 from pathlib import Path
 
+from linter import limits
 from linter.model import InputError, Model
 from linter.options import LoadOptions
 from linter.safe_files import NotRegularFile, SafeReader, UnsafePath
@@ -49,9 +50,27 @@ last_stats = ParseStats()
 total_stats = ParseStats()  # summed over every load in this process (for --recursive runs)
 
 _SKIP_DIRS = {".terraform", ".git", "node_modules", ".venv", "cdk.out", "__pycache__"}
-_MODULE_SOURCE = re.compile(
-    r'^module[ \t]+"[^"]*"[ \t]*\{.*?^[ \t]*source[ \t]*=[ \t]*"(\.{1,2}/[^"]*)"', re.M | re.S
-)
+_MODULE_START = re.compile(r'^module[ \t]+"[^"]*"[ \t]*\{', re.M)
+_LOCAL_SOURCE = re.compile(r'^[ \t]*source[ \t]*=[ \t]*"(\.{1,2}/[^"]*)"', re.M)
+
+
+def local_module_sources(text: str) -> list[str]:
+    """The local `source` ("./x", "../x") of each module block: the first source line after
+    each `module "name" {`. Linear: the two kinds of line are found in one pass each and
+    merged (one lazy regex from each module start to its source rescans the rest of the file
+    for every module block whose source is not local, quadratic on a file of them)."""
+    starts = [m.start() for m in _MODULE_START.finditer(text)]
+    if not starts:
+        return []
+    found: list[str] = []
+    i, claimed = 0, -1
+    for m in _LOCAL_SOURCE.finditer(text, starts[0]):
+        while i < len(starts) and starts[i] < m.start():
+            i += 1
+        if i - 1 != claimed:  # the first source since the latest module start
+            claimed = i - 1
+            found.append(m.group(1))
+    return found
 
 
 def load_terraform(directory: Path, options: LoadOptions) -> Model:
@@ -68,8 +87,9 @@ def load_terraform(directory: Path, options: LoadOptions) -> Model:
     root.root_values_fn = lambda: root_values(root, loader)  # read only if a var is used
     extractor = Extractor(loader)
     try:
-        extractor.walk(root)
-        extractor.finish()
+        with limits.using(options.limits):
+            extractor.walk(root)
+            extractor.finish()
     except Exception as e:  # never take the whole run down: report and keep what was found
         loader.error(
             "Terraform front end failed",
@@ -150,6 +170,6 @@ def find_root_modules(directory: Path, reader: SafeReader | None = None) -> list
             text = data.decode("utf-8", errors="replace")
             if "module" not in text:
                 continue
-            for m in _MODULE_SOURCE.finditer(text):
-                called.add(Path(os.path.normpath(d / m.group(1))))
+            for source in local_module_sources(text):
+                called.add(Path(os.path.normpath(d / source)))
     return [d for d, _ in dirs if Path(os.path.normpath(d)) not in called]

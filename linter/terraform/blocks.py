@@ -35,7 +35,8 @@ CACHE_FORMAT = "certfit-tf-block-2"  # an entry is {"via": "split" | "hcl2", "bl
 # armour, maybe inside base64decode(...)) is never cached either; a reference such as
 # file(...) holds no key.
 _LONG_BASE64 = re.compile(r"[A-Za-z0-9+/]{64,}")  # key material in any wrapping
-_LITERAL_KEY = re.compile(r'private_key\w*[ \t]*=[ \t]*(?:<<|"(?!\$\{file))')
+_KEY_ASSIGNED = re.compile(r'\w*[ \t]*=[ \t]*(?:<<|"(?!\$\{file))')  # after "private_key"
+_WORD_REST = re.compile(r"\w*")
 
 
 @dataclass
@@ -179,12 +180,21 @@ def _parse_text(text: str) -> Block:
     return _convert(v, text, labs[1:], labs[0])
 
 
+def _literal_key(text: str) -> bool:
+    """Is a `private_key...` attribute given a literal (a string or heredoc, not file())?
+    Each word holding "private_key" is looked at once: a regex search would start again at
+    every "private_key" inside one long word and rescan the rest of it (quadratic)."""
+    pos = 0
+    while (i := text.find("private_key", pos)) >= 0:
+        if _KEY_ASSIGNED.match(text, i + len("private_key")):
+            return True
+        word_end = _WORD_REST.match(text, i + len("private_key"))
+        pos = word_end.end() if word_end else i + 1
+    return False
+
+
 def _holds_secret(text: str) -> bool:
-    return (
-        "PRIVATE KEY" in text
-        or _LITERAL_KEY.search(text) is not None
-        or _LONG_BASE64.search(text) is not None
-    )
+    return "PRIVATE KEY" in text or _literal_key(text) or _LONG_BASE64.search(text) is not None
 
 
 def fast_blocks_enabled(environ: Mapping[str, str]) -> bool:

@@ -13,12 +13,18 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from linter import limits
+from linter.limits import LimitExceeded, check_length, check_size
 from linter.model import Location
 from linter.taint import COUNTER, Tainted, TaintedStr, taint
 from linter.terraform.expressions import Node
+
+_spend = limits.spend
+_TEMPLATE_DEPTH: ContextVar[int] = ContextVar("certfit_template_depth", default=0)
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,7 @@ class Traversable(Protocol):
 
 
 def first_unknown(*vals: Any) -> Unknown | None:
+    _spend(len(vals))  # a value may share its parts: walking it is work (limits.work)
     for v in vals:
         if isinstance(v, Unknown):
             return v
@@ -172,6 +179,7 @@ def evaluate(node: Node, scope: Scope) -> Any:
 
 
 def _evaluate(node: Node, scope: Scope) -> Any:
+    _spend()  # every node is a step of the attribute's work budget (limits.work)
     kind = node[0]
     if kind == "lit":
         return node[1]
@@ -234,6 +242,7 @@ def _render(
 ) -> tuple[str | Unknown, int, str | None]:
     """Render parts from `i` until a directive in `stops` (not consumed) or the end."""
     out: list[str] = []
+    size = 0  # characters in `out`, bounded by limits.string_size as it grows
     unknown: Unknown | None = None
     while i < len(parts):
         p = parts[i]
@@ -247,6 +256,8 @@ def _render(
                 unknown = unknown or s
             else:
                 out.append(s)
+                size += len(s)
+                check_length(size, "a template")
             i += 1
             continue
         kind = p[0]
@@ -266,6 +277,8 @@ def _render(
                 unknown = unknown or chosen
             else:
                 out.append(chosen)
+                size += len(chosen)
+                check_length(size, "a template")
             continue
         # %for: render the body once per element
         _, key_var, val_var, coll_node = p
@@ -287,6 +300,8 @@ def _render(
                     unknown = unknown or text
                 else:
                     out.append(text)
+                    size += len(text)
+                    check_length(size, "a template's %{for}")
         else:
             unknown = unknown or Unknown("template: %{for} over a value that is not a collection")
         i = end + 1
@@ -342,6 +357,8 @@ def get_index(obj: Any, key: Any) -> Any:
         n = _number(key)
         if isinstance(n, Unknown):
             return n
+        if n != n or n in (float("inf"), float("-inf")):
+            return Unknown(f"index {n} is not a whole number")
         i = int(n)
         return obj[i] if 0 <= i < len(obj) else Unknown(f"index {i} out of range")
     if isinstance(obj, Computed):
@@ -397,6 +414,8 @@ def _binop(op: str, a: Any, b: Any) -> Any:
     if op == "-":
         return x - y
     if op == "*":
+        if isinstance(x, int) and isinstance(y, int) and x.bit_length() + y.bit_length() > 1100:
+            return Unknown("a product too large to evaluate")
         return x * y
     if op == "/":
         return x / y if y else Unknown("division by zero")
@@ -450,7 +469,9 @@ def _for(node: Node, scope: Scope) -> Any:
             out_map.setdefault(key, []).append(value)
         else:
             out_map[key] = value
-    return out_list if kind == "tuple" else out_map
+    result = out_list if kind == "tuple" else out_map
+    check_size(result, "a for expression")
+    return result
 
 
 # -- functions ------------------------------------------------------------------------------
@@ -481,11 +502,13 @@ def call(name: str, arg_nodes: list[Node], expand: bool, scope: Scope) -> Any:
     if fn is None:
         return Unknown(f"function {name}() is not evaluated")
     try:
-        return fn(*args)
+        result = fn(*args)
     except _UnknownArg as e:
         return e.unknown
-    except (TypeError, ValueError, KeyError, IndexError) as e:
+    except (TypeError, ValueError, KeyError, IndexError, ArithmeticError) as e:
         return Unknown(f"{name}() could not be evaluated: {type(e).__name__}")
+    check_size(result, f"{name}()")
+    return result
 
 
 class _UnknownArg(Exception):
@@ -534,7 +557,14 @@ def _file_function(name: str, args: list[Any], scope: Scope) -> Any:
         parts, _ = parse_template(content, 0, quoted=False)
     except ExprError:  # its message may quote the template, which is a file's content
         return Unknown(f"{content.source}: the template does not parse")
-    result = _template(parts, scope.template_scope(variables))
+    depth = _TEMPLATE_DEPTH.get()
+    if depth >= limits.current().template_nesting:
+        raise LimitExceeded("template_nesting", f"templatefile() calls nest more than {depth} deep")
+    token = _TEMPLATE_DEPTH.set(depth + 1)
+    try:
+        result = _template(parts, scope.template_scope(variables))
+    finally:
+        _TEMPLATE_DEPTH.reset(token)
     if isinstance(result, str):
         return Text(result, content.origin, content.source)
     return result
@@ -588,14 +618,35 @@ def _one(v: Any) -> Any:
     return Unknown("one() of a list with more than one element")
 
 
+def _kind(x: Any) -> str:
+    """What toset() compares within: 1 and 1.0 are one number, "a" and Text("a") one string,
+    but "1" and 1 (and true and 1) stay apart."""
+    if isinstance(x, bool):
+        return "bool"
+    if isinstance(x, int | float):
+        return "number"
+    if isinstance(x, str):
+        return "string"
+    return type(x).__name__
+
+
 def _toset(v: Any) -> Any:
     _known(v)
     if not isinstance(v, list):
         return Unknown("toset() of a value that is not a list")
     out: list[Any] = []
+    seen: set[tuple[str, Any]] = set()  # linear for the usual strings and numbers
     for x in v:
-        if x not in out:
-            out.append(x)
+        try:
+            key = (_kind(x), x)
+            if key in seen:
+                continue
+            seen.add(key)
+        except TypeError:  # a list or an object: compared with what came before
+            _spend(len(out))
+            if x in out:
+                continue
+        out.append(x)
     return out
 
 
@@ -649,6 +700,7 @@ def _join(sep: Any, *lists: Any) -> Any:
         if not isinstance(lst, list):
             return Unknown("join() of a value that is not a list")
         items.extend(_s(x) for x in lst)
+    check_length(sum(map(len, items)) + len(s) * max(len(items) - 1, 0), "join()")
     return s.join(items)
 
 
@@ -687,6 +739,7 @@ def _flatten(v: Any) -> Any:
     if isinstance(v, Unknown):
         return v
     out: list[Any] = []
+    _spend(len(v))
     for x in v:
         if isinstance(x, list):
             f = _flatten(x)
@@ -746,6 +799,8 @@ def _replace(s: Any, old: Any, new: Any) -> Any:
     a, b, c = _s(s), _s(old), _s(new)
     if len(b) > 1 and b.startswith("/") and b.endswith("/"):
         return Unknown("replace() with a regular expression is not evaluated")
+    if len(c) > len(b):
+        check_length(len(a) + (len(c) - len(b)) * (a.count(b) if b else len(a) + 1), "replace()")
     return a.replace(b, c)
 
 

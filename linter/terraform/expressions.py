@@ -366,12 +366,10 @@ def parse_template(text: str, pos: int, quoted: bool) -> tuple[list[Any], int]:
             if e in _ESCAPES:
                 buf.append(_ESCAPES[e])
                 pos += 2
-            elif e == "u" and pos + 6 <= n:
-                buf.append(chr(int(text[pos + 2 : pos + 6], 16)))
-                pos += 6
-            elif e == "U" and pos + 10 <= n:
-                buf.append(chr(int(text[pos + 2 : pos + 10], 16)))
-                pos += 10
+            elif e in "uU":
+                width = 4 if e == "u" else 8
+                buf.append(_code_point(text[pos + 2 : pos + 2 + width], width, pos))
+                pos += 2 + width
             else:
                 raise ExprError(f"invalid escape \\{e}", pos)
             continue
@@ -426,6 +424,17 @@ def _directive(p: _Parser) -> Node:
     return ("%" + word,)
 
 
+def _code_point(digits: str, width: int, pos: int) -> str:
+    """The character of a \\u or \\U escape; anything but `width` hex digits naming a
+    Unicode code point is a syntax error, as in Terraform (never an exception)."""
+    if len(digits) == width and all(c in "0123456789abcdefABCDEF" for c in digits):
+        value = int(digits, 16)
+        if value <= 0x10FFFF:
+            return chr(value)
+    kind = "u" if width == 4 else "U"
+    raise ExprError(f"invalid escape \\{kind}{digits[:width]}", pos)
+
+
 def parse_expression(text: str) -> Node:
     """The tree of one expression; raises ExprError."""
     p = _Parser(text)
@@ -458,6 +467,7 @@ def parse_attributes(text: str) -> list[tuple[str, Node, int, int]]:
     file, without python-hcl2 (a tfvars file has no blocks)."""
     p = _Parser(text)
     out: list[tuple[str, Node, int, int]] = []
+    line, line_start, counted = 1, 0, 0  # lines counted up to `counted`: linear, not per name
     while True:
         kind, value, start, _end, _m = p.peek()
         if kind == "eof":
@@ -471,9 +481,11 @@ def parse_attributes(text: str) -> list[tuple[str, Node, int, int]]:
             p._peeked = None
             name = "".join(x for x in parts if isinstance(x, str))
         p.expect("=")
-        line = text.count("\n", 0, start) + 1
-        col = start - (text.rfind("\n", 0, start) + 1) + 1
-        out.append((name, p.expr(), line, col))
+        line += text.count("\n", counted, start)
+        newline = text.rfind("\n", counted, start)
+        line_start = newline + 1 if newline >= 0 else line_start
+        counted = start
+        out.append((name, p.expr(), line, start - line_start + 1))
 
 
 def offset_position(text: str, offset: int) -> tuple[int, int]:

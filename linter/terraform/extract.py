@@ -7,6 +7,7 @@ known becomes a KeyInfo (or PEM bytes for the engine to inspect), what is not kn
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from linter.keys import key_info_from_acm_name, key_info_from_tls_private_key
@@ -35,12 +36,15 @@ from linter.terraform.modules import (
     FileProblem,
     Loader,
     ModuleCall,
+    ModuleDir,
     ModuleInstance,
     ResourceCollection,
     ResourceInstance,
     Scope,
+    cycle_message,
     expand,
 )
+from linter.terraform.scanner import TopBlock
 
 LISTENER_TYPES = {"aws_lb_listener", "aws_alb_listener"}
 LISTENER_CERT_TYPES = {"aws_lb_listener_certificate", "aws_alb_listener_certificate"}
@@ -71,6 +75,7 @@ class Extractor:
         self._endpoints: dict[int, list[Endpoint]] = {}
         self._walked: set[int] = set()
         self._k8s: list[K8sObject] = []
+        self._relevant: dict[str, bool] = {}  # module directory -> defines what is read
 
     # -- walk -------------------------------------------------------------------------------
     def walk(self, mod: ModuleInstance) -> None:
@@ -91,35 +96,76 @@ class Extractor:
             for child in instances.values():
                 self.walk(child)
 
-    def relevant(self, mod: ModuleInstance, name: str, seen: frozenset[str] = frozenset()) -> bool:
+    def relevant(self, mod: ModuleInstance, name: str) -> bool:
         """Does the module called `name` (or anything it calls) define certificates or
-        endpoints? Decided by the scanner alone, without parsing."""
-        top = mod.dir.module_calls[name]
-        source = mod.dir.module_source(top) or ""
+        endpoints? Decided by the scanner alone, without parsing, once per directory."""
+        path = self._local_call(mod.dir, mod.dir.module_calls[name])
+        if not isinstance(path, Path):
+            return path
+        key = str(path)
+        if key not in self._relevant:
+            self._relevant[key] = self._reaches_relevant(path, str(mod.dir.path))
+        return self._relevant[key]
+
+    def _local_call(self, caller: ModuleDir, top: TopBlock) -> Path | bool:
+        """The directory a local module call names, or whether to follow a call that names
+        none (a downloaded module, or one whose problem is reported when it is followed)."""
+        source = caller.module_source(top) or ""
         if not source.startswith(("./", "../")):
             return self.loader.options.call_module_type == "all"
         try:
-            path = self.loader.options.reader.resolve(source, base=mod.dir.path)
+            path = self.loader.options.reader.resolve(source, base=caller.path)
         except Exception:
             return True  # reported when the call is followed
-        key = str(path)
-        if key in seen:
-            return False
-        if not path.is_dir():
-            return True  # reported when the call is followed
-        child = self.loader.dir(path)
-        if any(r[1] in RELEVANT_TYPES for r in child.resources):
-            return True
-        dummy = ModuleInstance(self.loader, child, "", ())
-        return any(self.relevant(dummy, n, seen | {key}) for n in child.module_calls)
+        return path if path.is_dir() else True
+
+    def _reaches_relevant(self, start: Path, caller: str) -> bool:
+        """Depth-first over the module directories below `start`, each visited once (a
+        diamond of calls is not walked twice per path: 2^depth). A call back into the chain
+        that leads to it is a cycle: reported at that call, and not followed."""
+        visited: set[str] = set()
+        stack: list[tuple[Path, tuple[str, ...]]] = [(start, (caller,))]
+        while stack:
+            path, chain = stack.pop()
+            key = str(path)
+            if key in visited:
+                continue
+            visited.add(key)
+            child = self.loader.dir(path)
+            if any(r[1] in RELEVANT_TYPES for r in child.resources):
+                return True
+            if len(chain) > self.loader.options.limits.depth:
+                return True  # followed, and reported, by the module call itself
+            for n, top in child.module_calls.items():
+                target = self._local_call(child, top)
+                if not isinstance(target, Path):
+                    if target:
+                        return True
+                    continue
+                if str(target) in (*chain, key):
+                    self.loader.error(
+                        "module cycle",
+                        cycle_message(n, child.module_source(top) or ""),
+                        self.loader.location(top),
+                    )
+                    continue
+                stack.append((target, (*chain, key)))
+        return False
 
     def instance(self, inst: ResourceInstance) -> None:
         if id(inst) in self._walked:
             return
         self._walked.add(id(inst))
+        model = self.model
+        marks = (len(model.endpoints), len(model.bindings))
         try:
             self._instance(inst)
         except Exception as e:  # a bug here must not stop the rest of the tree
+            # What the failed read added is taken back: a listener read half-way would be
+            # judged as one without a certificate. The error says it was not read.
+            del model.endpoints[marks[0] :]
+            del model.bindings[marks[1] :]
+            self._endpoints.pop(id(inst), None)
             self.loader.error(
                 "resource could not be read",
                 f"{inst.address}: internal error ({type(e).__name__}); please report it",

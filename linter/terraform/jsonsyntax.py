@@ -9,7 +9,9 @@ nested block types of the resources this linter reads are listed here.
 
 from __future__ import annotations
 
+import bisect
 import json
+import re
 from typing import Any
 
 from linter.terraform.blocks import Attr, Block
@@ -50,21 +52,42 @@ class JsonTopBlock(TopBlock):
         self.prebuilt = block
 
 
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?')
+
+
 class _Lines:
-    """Approximate positions: the first occurrence of a key after a given offset."""
+    """Positions of keys: the first occurrence of a key after a given offset.
+
+    Every object key of the text is indexed in one pass (decoded, so an escaped key is found
+    too), and lines by their offsets: each lookup is a bisection. Searching the text from
+    each block for each key was quadratic on a large file."""
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.keys: dict[str, list[int]] = {}
+        for m in _STRING.finditer(text):
+            if m.group(1) is None:
+                continue  # a value, not a key
+            raw = text[m.start() : m.start(1)]
+            try:
+                key = json.loads(raw) if "\\" in raw else raw[1:-1]
+            except ValueError:
+                continue
+            self.keys.setdefault(key, []).append(m.start())
+
+    def line(self, pos: int) -> int:
+        return bisect.bisect_left(self.newlines, pos) + 1
 
     def find(self, key: str, after: int) -> tuple[int, int, int]:
-        pos = self.text.find(json.dumps(key) + ":", after)
-        if pos < 0:
-            pos = self.text.find(json.dumps(key), after)
-        if pos < 0:
+        positions = self.keys.get(key, [])
+        i = bisect.bisect_left(positions, after)
+        if i == len(positions):
             return after, 0, 0
-        line = self.text.count("\n", 0, pos) + 1
-        col = pos - (self.text.rfind("\n", 0, pos) + 1) + 1
-        return pos, line, col
+        pos = positions[i]
+        line = self.line(pos)
+        start = self.newlines[line - 2] + 1 if line > 1 else 0
+        return pos, line, pos - start + 1
 
 
 _ESC = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -156,6 +179,13 @@ def _body(
 def index_json(text: str, file: str) -> tuple[list[TopBlock], ScanError | None]:
     """Top-level blocks of a .tf.json file."""
     try:
+        return _index_json(text, file)
+    except RecursionError:
+        return [], ScanError("nested too deeply for certfit to read", 1, 1)
+
+
+def _index_json(text: str, file: str) -> tuple[list[TopBlock], ScanError | None]:
+    try:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
         return [], ScanError(f"invalid JSON: {e.msg}", e.lineno, e.colno)
@@ -187,7 +217,7 @@ def _walk(
     content: Any, depth: int, lines: _Lines, at: int
 ) -> list[tuple[tuple[str, ...], Any, int, int]]:
     if depth == 0 or not isinstance(content, dict):
-        return [((), content, at, lines.text.count("\n", 0, at) + 1)]
+        return [((), content, at, lines.line(at))]
     out = []
     for key, value in content.items():
         pos, line, _ = lines.find(key, at)

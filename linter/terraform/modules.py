@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from linter import limits
+from linter.limits import LimitExceeded
 from linter.model import InputError, Location
 from linter.options import LoadOptions
 from linter.safe_files import SafeReader, UnsafePath
@@ -36,6 +38,12 @@ from linter.terraform.scanner import ScanError, TopBlock, index
 NO_KEY = object()  # the key of a resource without count or for_each
 _SOURCE_RE = re.compile(r'(?:^|\{)[ \t]*source[ \t]*=[ \t]*"([^"\\$%\n]*)"', re.M)
 _LITERAL = re.compile(r'"([^"\\$%\n]*)"')  # a module source: a literal without escapes
+# `aws = aws.east` in a module call's providers map. The look-behind lets a match start only at
+# the start of a name: without it, every position inside a long name starts a match that
+# backtracks over the rest of the name (quadratic).
+_PROVIDER_PAIR = re.compile(r'(?<![\w.-])"?([\w-]+(?:\.[\w-]+)?)"?\s*=\s*([\w-]+(?:\.[\w-]+)?)')
+# `name =` at a line start or after `{` (a one-line `locals { a = 1 }`)
+_LOCAL_NAME = re.compile(r"(?:^|\{)[ \t]*([A-Za-z_][\w-]*)[ \t]*=[^=]", re.M)
 
 # Resource types whose ARN/id is a certificate: `.arn` stays a reference to them.
 CERTIFICATE_TYPES = {
@@ -91,6 +99,7 @@ class ModuleDir:
         self._overrides: dict[int, list[TopBlock]] = {}
         self._merged: dict[int, Block] = {}
         self._parsed: dict[int, Block | None] = {}
+        self._local_names: dict[int, set[str]] = {}
 
     def scan(self) -> None:
         if self.scanned:
@@ -171,6 +180,15 @@ class ModuleDir:
             self.module_calls[b.labels[0]] = b
         elif b.type == "provider" and b.labels:
             self.providers.setdefault(b.labels[0], []).append(b)
+
+    def local_names(self, top: TopBlock) -> set[str]:
+        """Names that may be defined in a `locals` block (every `name =` at a line start),
+        read in one pass: only those blocks are parsed for a local. Searching the block text
+        once per name looked up was quadratic in a block of many locals."""
+        names = self._local_names.get(id(top))
+        if names is None:
+            names = self._local_names[id(top)] = set(_LOCAL_NAME.findall(top.text))
+        return names
 
     def parsed(self, top: TopBlock) -> Block | None:
         block = self._parsed_one(top)
@@ -303,6 +321,7 @@ class Loader:
         self._by_given: dict[str, ModuleDir] = {}
         self._error_keys: set[tuple[str, str, str]] = set()
         self._modules_json: dict[str, str] | None = None
+        self.module_instances = 0  # bounded by limits.instances
 
     def rel(self, path: Path | str) -> str:
         return self.options.reader.relative(path)
@@ -433,13 +452,33 @@ class Scope:
         return Text(data.decode("latin-1"), Location(loader.rel(real), 1, 1), f'{func}("{path}")')
 
     def eval_attr(self, attr: Attr, file: str) -> Any:
-        node = parse_attr(attr, attr.file or file, self.mod.loader)
+        loader = self.mod.loader
+        node = parse_attr(attr, attr.file or file, loader)
         if isinstance(node, Unknown):
             return node
-        try:
-            return evaluate(node, self)
-        except RecursionError:
-            return Unknown(f"{attr.name}: references nest too deeply to follow")
+        with limits.work() as budget:  # the outermost attribute's budget, shared inward
+            try:
+                return evaluate(node, self)
+            except RecursionError:
+                return Unknown(f"{attr.name}: references nest too deeply to follow")
+            except LimitExceeded as e:
+                # Reported once, at the innermost attribute that went past the limit; the
+                # attributes that were waiting on it become Unknown with the same reason.
+                if not budget.reported:
+                    loader.error(
+                        "input past a limit",
+                        f"{attr.name}: {e}",
+                        Location(attr.file or file, attr.line, attr.column),
+                    )
+                    budget.reported = e.name == "work"
+                return Unknown(f"{attr.name} is past a limit: {e}")
+            except Exception as e:  # an evaluator bug: Unknown with a reason, never "absent"
+                loader.error(
+                    "value could not be evaluated",
+                    f"{attr.name}: internal error ({type(e).__name__}); please report it",
+                    Location(attr.file or file, attr.line, attr.column),
+                )
+                return Unknown(f"{attr.name} could not be evaluated ({type(e).__name__})")
 
 
 class _TemplateScope(Scope):
@@ -590,11 +629,9 @@ class ModuleInstance:
         return self._locals.compute(name, lambda: self._local(name))
 
     def _local(self, name: str) -> Any:
-        # a cheap filter (a false hit costs a parse): `locals { a = 1 }` has `a` after `{`
-        pattern = re.compile(r"(?:^|\{)[ \t]*" + re.escape(name) + r"[ \t]*=[^=]", re.M)
         for top in self.dir.locals:
             try:
-                if not isinstance(top, JsonTopBlock) and not pattern.search(top.text):
+                if not isinstance(top, JsonTopBlock) and name not in self.dir.local_names(top):
                     continue
             except ScanError:
                 continue  # reported when the block is parsed
@@ -670,9 +707,7 @@ class ModuleInstance:
             mapped = ref
             passed = self.call.attrs.get("providers")
             if passed is not None:
-                for key, value in re.findall(
-                    r'"?([\w-]+(?:\.[\w-]+)?)"?\s*=\s*([\w-]+(?:\.[\w-]+)?)', passed.expr
-                ):
+                for key, value in _PROVIDER_PAIR.findall(passed.expr):
                     if key == ref:
                         mapped = value
             region = self.call_scope.mod.provider_region(mapped)
@@ -680,6 +715,15 @@ class ModuleInstance:
         return region
 
     # -- module calls -----------------------------------------------------------------------
+    def _in_chain(self, child: Path) -> bool:
+        """Is `child` this module's directory or that of a module calling it?"""
+        mod: ModuleInstance | None = self
+        while mod is not None:
+            if mod.dir.path == child:
+                return True
+            mod = mod.call_scope.mod if mod.call_scope is not None else None
+        return False
+
     def module_call(self, name: str) -> Any:
         if name not in self._calls:
             self._calls[name] = self._module_call(name)
@@ -720,6 +764,17 @@ class ModuleInstance:
                 return Unknown(message)
         if not child_dir.is_dir():
             return Unknown(f"module.{name}: {source} is not a directory")
+        if self._in_chain(Path(os.path.realpath(child_dir))):
+            message = cycle_message(name, source)
+            self.loader.error("module cycle", message, self.loader.location(top))
+            return Unknown(f"module.{name} is part of a module cycle")
+        if len(self.callers) >= self.loader.options.limits.depth:
+            message = (
+                f"module.{name}: modules nest more than {len(self.callers)} deep "
+                f"({limits.raise_hint('depth')})"
+            )
+            self.loader.error("input past a limit", message, self.loader.location(top))
+            return Unknown(message)
         blk = self.dir.parsed(top)
         if blk is None:
             return Unknown(f"module.{name} could not be parsed")
@@ -748,9 +803,18 @@ class ModuleCall:
 
     def instances(self) -> dict[Any, ModuleInstance] | Unknown:
         if self._instances is None:
-            expansion = expand(self.parent.scope(), self.block, self.top.file, self.parent.loader)
-            if isinstance(expansion, Unknown):
-                self._instances = expansion
+            loader = self.parent.loader
+            expansion = expand(self.parent.scope(), self.block, self.top.file, loader)
+            loader.module_instances += len(expansion)
+            allowed = loader.options.limits.instances
+            if loader.module_instances > allowed:
+                message = (
+                    f"module.{self.name}: this root module has more than {allowed:,} module "
+                    f"instances ({limits.raise_hint('instances')})"
+                )
+                if loader.module_instances - len(expansion) <= allowed:  # the first one past
+                    loader.error("input past a limit", message, self.call_location)
+                self._instances = Unknown(message)
             else:
                 self._instances = {
                     k: self._instance(k, names, i) for i, (k, names) in enumerate(expansion.items())
@@ -798,6 +862,14 @@ class ModuleCall:
         return dict(inst) if all(isinstance(k, str) for k in inst) else list(inst.values())
 
 
+def cycle_message(name: str, source: str) -> str:
+    """The one message for a module cycle, wherever it is found (so it is reported once)."""
+    return (
+        f"module.{name} calls {source}, which leads back to a module that calls it: a module "
+        "cannot call itself, directly or through others"
+    )
+
+
 def _key_suffix(key: Any, ordinal: int = 0) -> str:
     """An instance's part of its address. A key read from a file or given from outside the
     code is never shown: it is named by position (`[each.key #2]`)."""
@@ -834,6 +906,9 @@ def expand(scope: Scope, block: Block, file: str, loader: Loader) -> dict[Any, d
             reason = f"for_each is not known: {u.reason}" if u else "for_each is not known"
             unk = Unknown(reason)
             return {unk: {"each": {"key": unk, "value": unk}}}
+        if isinstance(v, dict | list) and len(v) > loader.options.limits.expansion:
+            what = f"{len(v):,} instances"
+            return _impossible(block, file, "for_each", what, "expansion", loader)
         if isinstance(v, dict):
             return {k: {"each": {"key": k, "value": val}} for k, val in v.items()}
         if isinstance(v, list):
@@ -847,8 +922,36 @@ def expand(scope: Scope, block: Block, file: str, loader: Loader) -> dict[Any, d
             reason = v.reason if isinstance(v, Unknown) else "not a number"
             unk = Unknown(f"count is not known: {reason}")
             return {unk: {"count": {"index": unk}}}
+        if v != v or v in (float("inf"), float("-inf")) or v < 0 or v != int(v):
+            what = f"{v!r}, not a whole number of instances"
+            return _impossible(block, file, "count", what, "", loader)
+        if v > loader.options.limits.expansion:
+            return _impossible(block, file, "count", f"{int(v):,} instances", "expansion", loader)
         return {i: {"count": {"index": i}} for i in range(int(v))}
     return {NO_KEY: {}}
+
+
+def _impossible(
+    block: Block, file: str, name: str, what: str, limit: str, loader: Loader
+) -> dict[Any, dict[str, Any]]:
+    """An input error at `name` (count or for_each) and one instance whose key is Unknown:
+    what depends on the block is still judged, as unresolved."""
+    attr = block.attrs[name]
+    if limit:
+        n = getattr(loader.options.limits, limit)
+        message = (
+            f"{name} asks for {what}, more than the {n:,} allowed ({limits.raise_hint(limit)})"
+        )
+    else:
+        message = f"{name} is {what}"
+    loader.error(
+        "input past a limit" if limit else "invalid value",
+        message,
+        Location(attr.file or file, attr.line, attr.column),
+    )
+    unk = Unknown(f"{name} is not usable: {message}")
+    key = "each" if name == "for_each" else "count"
+    return {unk: {key: {"key": unk, "value": unk, "index": unk}}}
 
 
 class ResourceCollection:

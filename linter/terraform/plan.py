@@ -54,7 +54,9 @@ def is_plan_json(path: Path, reader: SafeReader | None = None) -> bool:
         return False
     try:
         data = json.loads(reader.read_bytes(path))
-    except (OSError, ValueError, UnsafePath, RecursionError):
+    except RecursionError:
+        return True  # it says it is a plan: reading it reports the nesting at the file
+    except (OSError, ValueError, UnsafePath):
         return False
     return isinstance(data, dict) and (
         "planned_values" in data or "configuration" in data or "resource_changes" in data
@@ -131,6 +133,14 @@ class _PlanReader:
         except json.JSONDecodeError as e:
             self.model.errors.append(
                 InputError("plan does not parse", e.msg, Location(self.file, e.lineno, e.colno))
+            )
+            return self.model
+        except RecursionError:
+            self.model.errors.append(_too_deep(self.file))
+            return self.model
+        if not isinstance(plan, dict):
+            self.model.errors.append(
+                InputError("plan does not parse", "not a JSON object", Location(self.file, 1, 1))
             )
             return self.model
         fv = str(plan.get("format_version", ""))
@@ -599,6 +609,29 @@ class _PlanReader:
             self._bind(ep, r, attr, value, "default")
 
 
+def _too_deep(file: str) -> InputError:
+    return InputError(
+        "plan does not parse",
+        "nested too deeply for certfit to read (more than about 900 levels)",
+        Location(file),
+    )
+
+
 def load_plan(path: Path, options: LoadOptions) -> Model:
     """A Model from `terraform show -json` output; problems go to Model.errors."""
-    return _PlanReader(Path(path), options).read()
+    reader = _PlanReader(Path(path), options)
+    try:
+        return reader.read()
+    except RecursionError:  # modules nested past what Python follows: keep what was read
+        reader.model.errors.append(_too_deep(reader.file))
+        return reader.model
+    except (AttributeError, TypeError, KeyError, ValueError) as e:  # JSON of another shape
+        reader.model.errors.append(
+            InputError(
+                "plan does not parse",
+                "not the shape of `terraform show -json` output "
+                f"({type(e).__name__}); what was read before is kept",
+                Location(reader.file),
+            )
+        )
+        return reader.model

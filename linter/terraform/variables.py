@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from linter import limits
+from linter.limits import LimitExceeded
 from linter.model import Location
 from linter.safe_files import UnsafePath
 from linter.terraform.evaluate import Unknown, evaluate
@@ -47,6 +49,10 @@ def _file_values(path: Path, loader: Loader, root: ModuleInstance) -> dict[str, 
         except json.JSONDecodeError as e:
             loader.error("file does not parse", f"invalid JSON: {e.msg}", Location(rel, e.lineno))
             return {}
+        except RecursionError:
+            message = "nested too deeply for certfit to read"
+            loader.error("file does not parse", message, Location(rel))
+            return {}
         return dict(obj) if isinstance(obj, dict) else {}
     try:
         pairs = parse_attributes(text)
@@ -54,8 +60,26 @@ def _file_values(path: Path, loader: Loader, root: ModuleInstance) -> dict[str, 
         line, col = offset_position(text, e.offset)
         loader.error("file does not parse", str(e), Location(rel, line, col))
         return {}
+    except RecursionError:
+        loader.error("file does not parse", "nested too deeply for certfit to read", Location(rel))
+        return {}
     scope = _LiteralScope(root)
-    return {name: evaluate(node, scope) for name, node, _line, _col in pairs}
+    values: dict[str, Any] = {}
+    for name, node, line, col in pairs:
+        try:
+            with limits.work():  # a tfvars value has a budget like any attribute
+                values[name] = evaluate(node, scope)
+        except LimitExceeded as e:
+            loader.error("input past a limit", f"{name}: {e}", Location(rel, line, col))
+            values[name] = Unknown(f"var.{name} in {rel} is past a limit")
+        except Exception as e:  # an unreadable value is Unknown with its reason, never absent
+            loader.error(
+                "value could not be evaluated",
+                f"{name}: {type(e).__name__}",
+                Location(rel, line, col),
+            )
+            values[name] = Unknown(f"var.{name} in {rel} could not be evaluated")
+    return values
 
 
 def _from_string(name: str, raw: str, root: ModuleInstance) -> Any:
@@ -63,9 +87,12 @@ def _from_string(name: str, raw: str, root: ModuleInstance) -> Any:
     if declared is None or declared == "string":
         return raw
     try:
-        return evaluate(parse_expression(raw), _LiteralScope(root))
+        with limits.work():
+            return evaluate(parse_expression(raw), _LiteralScope(root))
     except ExprError:
         return raw
+    except Exception as e:  # never "absent": the variable is Unknown with the reason
+        return Unknown(f"var.{name} could not be evaluated ({type(e).__name__})")
 
 
 def root_values(root: ModuleInstance, loader: Loader) -> dict[str, Any]:
