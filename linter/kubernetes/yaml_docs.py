@@ -12,7 +12,14 @@ from typing import Any
 
 import yaml
 
-from linter.cloudformation.parse import LocDict, LocList, Pos, TemplateSyntaxError
+from linter import safe_yaml
+from linter.cloudformation.parse import (
+    LocDict,
+    LocList,
+    Pos,
+    TemplateLimitError,
+    TemplateSyntaxError,
+)
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -57,7 +64,9 @@ def load_documents(text: str) -> list[Any]:
     """Every document of a (multi-document) YAML or JSON text; TemplateSyntaxError with the
     line where the parser gave up."""
     try:
-        return [doc for doc in yaml.load_all(text, Loader=_Loader) if doc is not None]
+        return [doc for doc in safe_yaml.load_all(text, _Loader) if doc is not None]
+    except safe_yaml.YamlLimitError as exc:  # an alias bomb, nesting past the limit: at its line
+        raise TemplateLimitError(str(exc), exc.line, exc.column) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)

@@ -216,3 +216,24 @@ def test_a_long_chain_of_conditions_is_an_error_at_the_resource(tmp_path: Path) 
     assert "nested too deeply" in error["message"]
     # Undecided, the condition does not exclude the listener: it is still judged.
     assert sorted(_planted(run.issues(PLANTED_RULE))) == ["chained.json", "planted.json"]
+
+
+@pytest.mark.parametrize("as_key", [False, True], ids=["value", "mapping-key"])
+def test_a_kubernetes_manifest_alias_bomb_is_refused_at_its_line(
+    tmp_path: Path, as_key: bool
+) -> None:
+    """The Kubernetes front end reads YAML through the same bounded loader."""
+    root = _repo(tmp_path)
+    bomb = hostile.yaml_alias_bomb(as_key=as_key).replace(
+        "Resources:\n  Bomb:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n"
+        "    Properties:\n      Protocol: HTTPS\n      Port: 443\nMetadata:\n",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n",
+    )
+    (root / "svc.yaml").write_text(bomb)
+    for args in (("svc.yaml", "planted.json"), ("--recursive", ".")):
+        run = run_bounded(root, *args)
+        [error] = run.report["errors"]
+        assert error["range"]["filename"] == "svc.yaml"
+        assert error["range"]["start"]["line"] > 0
+        assert "yaml_alias_nodes" in error["message"]
+        assert _planted(run.issues(PLANTED_RULE)) == ["planted.json"]
