@@ -32,6 +32,7 @@ from linter.cloudformation import TemplateSource, model_from_templates
 from linter.model import Finding, InputError, Severity
 from linter.options import CertificateMapping
 from linter.report import Report
+from linter.reporters.escaping import display
 
 
 def _env(token: str | None) -> str | None:
@@ -150,7 +151,7 @@ class CertFitChecks:
         for error in errors:
             path = error.location.construct_path if error.location else None
             cdk.Annotations.of(constructs.get(path or "") or fallback).add_warning_v2(
-                "certfit:input", f"{MESSAGE_PREFIX} {error.summary}: {error.message}"
+                "certfit:input", display(f"{MESSAGE_PREFIX} {error.summary}: {error.message}")
             )
         if self.report_file:
             self._write_report(stacks[0], kept, errors)

@@ -24,6 +24,7 @@ from linter import __version__
 from linter.cloudformation import load_template
 from linter.model import Finding, Model, Severity
 from linter.options import CertificateMapping, LoadOptions
+from linter.reporters.escaping import display
 from linter.safe_files import SafeReader
 
 
@@ -107,7 +108,7 @@ class CertFitValidation:
                 violations.append(
                     cdk.PolicyViolation(
                         rule_name=finding.rule,
-                        description=finding.message,
+                        description=display(finding.message),
                         fix=finding.link or None,
                         severity=_CDK_SEVERITY[finding.severity],
                         violating_resources=[

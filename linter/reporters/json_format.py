@@ -11,9 +11,11 @@ from typing import Any
 
 from linter.report import Report
 from linter.reporters._common import TFLINT_SEVERITY, issues_sorted, json_range
+from linter.reporters.escaping import escape_report, portable
 
 
 def report_dict(report: Report) -> dict[str, Any]:
+    report, _ = escape_report(report, portable)
     issues = [
         {
             "rule": {

@@ -138,7 +138,7 @@ def test_action_annotates_summarises_and_writes_sarif(workspace: Path, tmp_path:
     assert missing.message == "path not found\ninfra/odd, name: 100%.yaml does not exist"
     assert [c.name for c in result.commands] == ["error", "error", "warning", "notice"]
 
-    assert "| Error | [unsupported_key_algorithm](" in result.summary
+    assert "| Error | [`unsupported_key_algorithm`](" in result.summary
     assert "`infra/stack.yaml:" in result.summary
 
     sarif = json.loads((workspace / "results" / "certfit.sarif").read_text())
