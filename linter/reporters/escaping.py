@@ -188,6 +188,7 @@ def defuse_commands(text: str) -> str:
 
 
 _BACKTICKS = re.compile("`+")
+_LONG_BACKTICKS = re.compile("`{17,}")
 
 
 def md_code(text: str, *, in_table: bool = False) -> str:
@@ -198,6 +199,9 @@ def md_code(text: str, *, in_table: bool = False) -> str:
     text = display(text)
     if not text:
         return ""
+    # cmark-gfm opens no code span with a fence of more than 80 backticks (MAXBACKTICKS): a
+    # longer run inside would leave the value as Markdown. Long runs are shown as escapes.
+    text = _LONG_BACKTICKS.sub(lambda m: "\\x60" * len(m.group(0)), text)
     longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
     fence = "`" * (longest + 1)
     # CommonMark strips one space from each side when both are there: pad so the value, and a

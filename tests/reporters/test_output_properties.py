@@ -140,8 +140,9 @@ ANNOTATIONS = {"error", "warning", "notice"}
 
 
 def _github_titles(report: Report) -> set[str]:
-    # an empty value is no property at all for the runner
-    return {display(f.rule) for f in report.findings} | {"certfit: input error", "certfit", ""}
+    # the runner trims the properties, and an empty value is no property at all
+    shown = {display(f.rule).strip() for f in report.findings}
+    return shown | {"certfit: input error", "certfit", ""}
 
 
 @given(reports)
@@ -255,7 +256,8 @@ def test_md_code_shows_exactly_the_displayed_value_in_one_cell(text: str) -> Non
     cell = md_code(text, in_table=True)
     rendered = cmarkgfm.github_flavored_markdown_to_html(f"| h |\n|---|\n| {cell} |\n")
     body = rendered.split("<tbody>")[1] if "<tbody>" in rendered else ""
-    shown = display(text)
+    # a run of backticks too long for a code span fence is shown as escapes
+    shown = re.sub("`{17,}", lambda m: "\\x60" * len(m.group(0)), display(text))
     if not shown.strip():
         return  # nothing to show: an empty cell
     assert body.count("<td>") == 1
