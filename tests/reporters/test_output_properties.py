@@ -140,8 +140,8 @@ ANNOTATIONS = {"error", "warning", "notice"}
 
 
 def _github_titles(report: Report) -> set[str]:
-    # the runner trims the properties, and an empty value is no property at all
-    shown = {display(f.rule).strip() for f in report.findings}
+    # the runner trims the end of the properties (title is last); an empty value is none
+    shown = {display(f.rule).rstrip() for f in report.findings}
     return shown | {"certfit: input error", "certfit", ""}
 
 
