@@ -69,6 +69,8 @@ def run_atheris(target: str, seconds: int, timeout: int, rss_mb: int) -> list[st
             new = sorted(set(crashes.iterdir()) - before)
             for path in new:
                 found.append(f"{path.name}: {_cause(proc.stdout)}")
+            if proc.returncode != 0 and not new:  # e.g. stopped by the clock while failing
+                found.append(f"(exit {proc.returncode}, no input saved): {_cause(proc.stdout)}")
             if proc.returncode == 0 or not new:
                 break
     return found
