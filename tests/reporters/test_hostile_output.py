@@ -24,7 +24,7 @@ from linter.reporters import FORMATS
 from linter.rules import RULES
 from tests.reporters.workflow_commands import command_lines, parse, read_log
 
-SARIF_SCHEMA = Path(__file__).resolve().parents[1] / "data" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = Path(__file__).resolve().parents[1] / "data" / "sarif" / "sarif-schema-2.1.0.json"
 INJECTED = "::error file=README.md,line=1::All good, merge it"
 # An ARN as a pull request could write it: HCL escapes make the newlines, control characters
 # and the lone surrogate real characters of the value.

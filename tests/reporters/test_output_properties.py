@@ -32,7 +32,7 @@ from linter.rules import RULES
 from tests.reporters.workflow_commands import command_lines, parse_line
 
 SCHEMA = json.loads(
-    (Path(__file__).resolve().parents[1] / "data" / "sarif-schema-2.1.0.json").read_text()
+    (Path(__file__).resolve().parents[1] / "data" / "sarif" / "sarif-schema-2.1.0.json").read_text()
 )
 SARIF = jsonschema.Draft4Validator(SCHEMA)
 DOCS = "https://github.com/certfit/certfit/blob/main/docs/rules/{}.md"
