@@ -14,6 +14,7 @@ same targets for the same time: not coverage-guided, said so in the summary.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import subprocess
@@ -64,6 +65,7 @@ def run_atheris(target: str, seconds: int, timeout: int, rss_mb: int) -> list[st
                 text=True,
                 errors="replace",
                 cwd=HERE.parent,
+                env={**os.environ, "CERTFIT_FUZZ_CRASH_DIR": str(crashes)},
             )
             out.write(proc.stdout)
             new = sorted(set(crashes.iterdir()) - before)

@@ -11,6 +11,7 @@ the same SafeReader the CLI uses. Time and memory per input are bounded by the f
 from __future__ import annotations
 
 import atexit
+import hashlib
 import json
 import os
 import shutil
@@ -234,7 +235,21 @@ def one_input(name: str) -> Callable[[bytes], None]:
 
     def run(data: bytes) -> None:
         ws.reset()
-        report = target(data, ws)
-        check_outputs(report, ws.root)
+        try:
+            report = target(data, ws)
+            check_outputs(report, ws.root)
+        except BaseException:
+            _keep_input(data)
+            raise
 
     return run
+
+
+def _keep_input(data: bytes) -> None:
+    """Save a failing input as libFuzzer would (crash-<sha1>), into $CERTFIT_FUZZ_CRASH_DIR:
+    a run stopped by its clock while failing writes no artifact of its own."""
+    directory = os.environ.get("CERTFIT_FUZZ_CRASH_DIR")
+    if directory:
+        path = Path(directory) / f"crash-{hashlib.sha1(data).hexdigest()}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
