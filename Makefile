@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.certfit-installed
 NODE_STAMP := node_modules/.certfit-installed
 
-.PHONY: demo demo-aws test lint bench venv clean
+.PHONY: demo demo-aws test lint bench fuzz venv clean
 
 venv: $(STAMP)
 
@@ -33,13 +33,22 @@ test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check linter cdk_aspect tests benchmarks
-	$(VENV)/bin/ruff format --check linter cdk_aspect tests benchmarks
+	$(VENV)/bin/ruff check linter cdk_aspect tests benchmarks fuzz
+	$(VENV)/bin/ruff format --check linter cdk_aspect tests benchmarks fuzz
 	$(VENV)/bin/mypy
 
 bench: $(STAMP)
 	$(PY) -m pip install -q -e '.[bench]'
 	$(PY) -m benchmarks.run
+
+# Not part of `make test`: the property tests at length, then each front end's coverage-guided
+# fuzz target for FUZZ_SECONDS (one at a time). See docs/security.md, "Fuzzing".
+FUZZ_SECONDS ?= 600
+fuzz: $(STAMP)
+	$(PY) -m pip install -q -e '.[fuzz]' || echo "atheris did not install: fuzz/run.py falls back to mutations"
+	$(PY) -m fixtures.generate
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -p no:cacheprovider tests/reporters/test_output_properties.py
+	$(PY) -m fuzz.run --seconds $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -35,6 +35,7 @@ from linter.cloudformation.cdk_metadata import CdkStackMetadata
 from linter.model import Finding, InputError, Severity
 from linter.options import CertificateMapping
 from linter.report import Report
+from linter.reporters.escaping import display
 
 _note_acknowledgements()  # Validations.of(scope).acknowledge(...) from here on is seen
 
@@ -165,7 +166,7 @@ class CertFitChecks:
         for error in errors:
             path = error.location.construct_path if error.location else None
             cdk.Annotations.of(constructs.get(path or "") or fallback).add_warning_v2(
-                "certfit:input", f"{MESSAGE_PREFIX} {error.summary}: {error.message}"
+                "certfit:input", display(f"{MESSAGE_PREFIX} {error.summary}: {error.message}")
             )
         if self.report_file:
             self._write_report(stacks[0], kept, errors, silenced)

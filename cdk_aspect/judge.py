@@ -11,15 +11,18 @@ from pathlib import Path
 from cdk_aspect.suppress import suppressed
 from linter.model import Finding, InputError, Model, Severity, Suppression
 from linter.options import CertificateMapping, LoadOptions
+from linter.reporters.escaping import display
 from linter.safe_files import SafeReader
 
 MESSAGE_PREFIX = "[certfit]"
 
 
 def format_message(finding: Finding) -> str:
-    """The annotation text: prefix and rule first, so users and tests can grep for it."""
+    """The annotation text: prefix and rule first, so users and tests can grep for it. The
+    CDK prints it to the console, often a CI log: escaped like every human format (no value
+    can start a line of its own there, see linter/reporters/escaping.py)."""
     text = f"{MESSAGE_PREFIX} {finding.rule}: {finding.message}"
-    return f"{text} ({finding.link})" if finding.link else text
+    return display(f"{text} ({finding.link})" if finding.link else text)
 
 
 def _severity(value: Severity | str) -> Severity:

@@ -37,6 +37,7 @@ from linter.cloudformation.cdk_metadata import (
 from linter.cloudformation.loader import cdk_stack_paths
 from linter.model import Finding, Model, Severity
 from linter.options import CertificateMapping, LoadOptions
+from linter.reporters.escaping import display
 from linter.safe_files import SafeReader
 
 
@@ -152,7 +153,7 @@ class CertFitValidation:
             violations.append(
                 cdk.PolicyViolation(
                     rule_name="input",
-                    description=f"{error.summary}: {error.message}",
+                    description=display(f"{error.summary}: {error.message}"),
                     severity="warning",
                     violating_resources=[
                         cdk.PolicyViolatingResource(
@@ -183,7 +184,7 @@ class CertFitValidation:
             )
         return cdk.PolicyViolation(
             rule_name=finding.rule,
-            description=finding.message,
+            description=display(finding.message),
             fix=finding.link or None,
             severity=_CDK_SEVERITY[finding.severity],
             violating_resources=[resource],

@@ -223,6 +223,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="also write SARIF 2.1.0 to FILE (for github/codeql-action/upload-sarif)",
     )
+    p.add_argument(
+        "--annotations-file",
+        metavar="FILE",
+        help="write the GitHub annotations to FILE instead of the log, and append the job "
+        "summary (the action prints FILE after the log's ::stop-commands:: span)",
+    )
     return p
 
 
@@ -276,8 +282,10 @@ class _Progress:
         with self.lock:
             if not self.enabled:
                 return
+            from linter.reporters.escaping import display
+
             elapsed = time.monotonic() - self.start
-            self.stream.write(f"\r\x1b[Kcertfit: {self.text} ({elapsed:.0f}s)")
+            self.stream.write(f"\r\x1b[Kcertfit: {display(self.text)} ({elapsed:.0f}s)")
             self.stream.flush()
             self.shown = True
         self._schedule(0.5)
@@ -322,8 +330,19 @@ def _relative_config_paths(config: Config, reader: Any) -> None:
     ]
 
 
+def _never_fail_to_encode() -> None:
+    """A console that is not UTF-8 (a Windows runner, LANG=C on an old system) shows a
+    character it cannot encode as a backslash escape instead of ending the run. certfit's
+    own output holds no unencodable text (reporters/escaping.py): this is for the console."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _never_fail_to_encode()
     if argv and argv[0] == "inspect":
         return _inspect(argv[1:])
     if argv and argv[0] == "audit":
@@ -391,17 +410,35 @@ def _run(args: argparse.Namespace) -> int:
 
     in_actions = environ.get("GITHUB_ACTIONS") == "true"
     out = sys.stdout
-    out.write(render(report, fmt, root=str(root), color=use_color(args.no_color, environ, out)))
-    if fmt == "checkstyle" and report.errors:
-        from linter.reporters._common import error_text
-
-        for err in report.errors:  # tflint prints input errors beside checkstyle on stderr
-            print(f"Error: {error_text(err)}", file=sys.stderr)
     # Under Actions a person reads the log: add annotations unless a format was asked for.
     auto = in_actions and not args.format and fmt in ("default", "compact")
-    if fmt == "github" or args.annotate or auto:
-        if fmt != "github":
-            out.write(render(report, "github", root=str(root)))
+    annotate = fmt == "github" or args.annotate or auto or bool(args.annotations_file)
+    annotations = render(report, "github", root=str(root)) if annotate else ""
+    if fmt == "github":
+        log = "" if args.annotations_file else annotations
+    else:
+        log = render(report, fmt, root=str(root), color=use_color(args.no_color, environ, out))
+        if annotate and not args.annotations_file:
+            log = _without_commands(log)  # the annotations follow in the same stream
+    out.write(log)
+    if fmt == "checkstyle" and report.errors:
+        from linter.reporters._common import error_text
+        from linter.reporters.escaping import display
+
+        for err in report.errors:  # tflint prints input errors beside checkstyle on stderr
+            print(f"Error: {display(error_text(err))}", file=sys.stderr)
+    if annotate:
+        if args.annotations_file:
+            try:
+                Path(args.annotations_file).write_text(annotations, encoding="utf-8")
+            except OSError as exc:
+                print(
+                    f"certfit: cannot write {args.annotations_file}: {exc.strerror}",
+                    file=sys.stderr,
+                )
+                return 1 if not (args.force or config.force) else 0
+        elif fmt != "github":
+            out.write(annotations)
         _append_step_summary(report, str(root), environ)
     out.flush()
     if args.sarif_file:
@@ -460,6 +497,20 @@ def build_request(
         aws_cache_ttl=args.aws_cache_ttl,
         root_override=command_line_root(args.root, environ),
     )
+
+
+def _without_commands(log: str) -> str:
+    """`log` inside a `::stop-commands::<random token>` span, for a log that certfit's own
+    annotations follow in the same stream: whatever the log shows, a runner reads none of it
+    as a workflow command (the escaping in reporters/escaping.py already sees to that; this is
+    the runner's own guarantee on top)."""
+    import secrets
+
+    if not log:
+        return log
+    token = secrets.token_hex(16)
+    end = "" if log.endswith("\n") else "\n"
+    return f"::stop-commands::{token}\n{log}{end}::{token}::\n"
 
 
 def _rule_flags(config: Config, args: argparse.Namespace) -> None:

@@ -278,7 +278,10 @@ def render_table(
         lines.append(f"{f.severity.title}: {f.message} ({f.rule})")
     if not report.findings and not report.errors:
         lines += ["", "No issues found."]
-    return "\n".join(lines) + "\n"
+    # A certificate's subject and issuer are whatever its maker wrote, newlines included.
+    from linter.reporters.escaping import defuse_commands, display
+
+    return defuse_commands("\n".join(display(line) for line in lines) + "\n")
 
 
 def _key_text(insp: material.Inspection) -> str:

@@ -114,6 +114,22 @@ def _subject(cert: x509.Certificate) -> str:
     return cert.subject.rfc4514_string() or "(empty subject)"
 
 
+def _read_now(cert: x509.Certificate) -> x509.Certificate:
+    """`cert` with the fields the checks read parsed now: cryptography parses some only when
+    asked, and a malformed one (an issuer name that is not UTF-8) must be a problem with this
+    PEM, not an exception in a rule later."""
+    for name in (
+        "version",
+        "issuer",
+        "subject",
+        "extensions",
+        "not_valid_before_utc",
+        "not_valid_after_utc",
+    ):
+        getattr(cert, name)
+    return cert
+
+
 def load_certificates(pem: Pem, what: str, problems: list[Problem]) -> list[x509.Certificate]:
     """All certificates in a PEM bundle, in order; problems for anything unreadable."""
     data = pem.data
@@ -142,8 +158,8 @@ def load_certificates(pem: Pem, what: str, problems: list[Problem]) -> list[x509
             )
             continue
         try:
-            certs.append(x509.load_pem_x509_certificate(block))
-        except ValueError as exc:
+            certs.append(_read_now(x509.load_pem_x509_certificate(block)))
+        except (ValueError, x509.InvalidVersion, x509.DuplicateExtension) as exc:
             problems.append(
                 Problem(
                     f"the {what} has a PEM certificate that cannot be read ({exc})", pem.location

@@ -126,6 +126,14 @@ class _JsonReader:
         line, col = self.pos(index)
         return TemplateLimitError(f"{message} at line {line} column {col}", line, col)
 
+    def string(self, i: int) -> tuple[str, int]:
+        """The string starting at the quote at `i` (a property name or a value): a control
+        character or a bad escape in either is a syntax error at its position."""
+        try:
+            return scanstring(self.text, i + 1)
+        except json.JSONDecodeError as exc:
+            raise self.fail(exc.msg, exc.pos) from None
+
     def skip(self, i: int) -> int:
         return _WS.match(self.text, i).end()  # type: ignore[union-attr]
 
@@ -149,7 +157,7 @@ class _JsonReader:
                 if not text.startswith('"', i):
                     raise self.fail("expected a property name", i)
                 key_index = i
-                key, i = scanstring(text, i + 1)
+                key, i = self.string(i)
                 i = self.skip(i)
                 if not text.startswith(":", i):
                     raise self.fail("expected ':'", i)
@@ -185,10 +193,7 @@ class _JsonReader:
                     return arr, i + 1
                 raise self.fail("expected ',' or ']'", i)
         if ch == '"':
-            try:
-                return scanstring(text, i + 1)
-            except json.JSONDecodeError as exc:
-                raise self.fail(exc.msg, exc.pos) from None
+            return self.string(i)
         for literal, value in (("true", True), ("false", False), ("null", None)):
             if text.startswith(literal, i):
                 return value, i + len(literal)

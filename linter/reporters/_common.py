@@ -6,6 +6,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree as ET
 
 from linter.model import Finding, InputError, Location, Severity
 
@@ -45,6 +46,16 @@ def error_text(err: InputError) -> str:
 def one_line(text: str) -> str:
     """Text on one line: line-based formats (compact, tables) must not be split."""
     return " ".join(text.split())
+
+
+def xml_document(top: ET.Element) -> str:
+    """An XML document in ASCII, non-ASCII text as character references: well-formed
+    whatever encoding the stream it is written to uses (a Windows runner's console is not
+    UTF-8). The text is already `portable` (reporters/escaping.py): no character XML 1.0
+    forbids is left."""
+    ET.indent(top, space="  ")
+    body = ET.tostring(top, encoding="unicode").encode("ascii", "xmlcharrefreplace").decode()
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
 def severity_groups(findings: list[Finding]) -> dict[Severity, list[Finding]]:
@@ -148,3 +159,12 @@ def source_lines(root: str, file: str, cache: dict[str, list[str] | None]) -> li
             except (OSError, UnsafePath, ValueError):
                 pass
     return cache[file]
+
+
+def source_cache(root: str, renamed: dict[str, str | None]) -> dict[str, list[str] | None]:
+    """A cache for `source_lines` in which each escaped file name already holds the lines of
+    the file on disk it stands for (reporters see escaped names: see reporters/escaping.py)."""
+    cache: dict[str, list[str] | None] = {}
+    for shown, real in renamed.items():
+        cache[shown] = None if real is None else source_lines(root, real, {})
+    return cache

@@ -8,11 +8,13 @@ from __future__ import annotations
 from xml.etree import ElementTree as ET
 
 from linter.report import Report
-from linter.reporters._common import TFLINT_SEVERITY, issues_sorted
+from linter.reporters._common import TFLINT_SEVERITY, issues_sorted, xml_document
+from linter.reporters.escaping import escape_report, portable
 
 
 def render_checkstyle(report: Report, *, root: str = ".") -> str:
     del root
+    report, _ = escape_report(report, portable)
     top = ET.Element("checkstyle")
     files: dict[str, ET.Element] = {}
     for f in issues_sorted(report.findings):
@@ -31,5 +33,4 @@ def render_checkstyle(report: Report, *, root: str = ".") -> str:
                 "link": f.link,
             },
         )
-    ET.indent(top, space="  ")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(top, encoding="unicode") + "\n"
+    return xml_document(top)

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from linter.report import Report
 from linter.reporters._common import issues_sorted, one_line
+from linter.reporters.escaping import defuse_commands, display, escape_report
 
 
 def render_compact(report: Report, *, root: str = ".") -> str:
     del root
+    report, _ = escape_report(report, display)
     findings = issues_sorted(report.findings)
     lines: list[str] = []
     if findings:
@@ -32,4 +34,4 @@ def render_compact(report: Report, *, root: str = ".") -> str:
             lines.append(f"{loc.file}:{loc.line}:{loc.column}: {err.severity.title} - {text}")
         else:
             lines.append(f"{err.severity.title}: {text}")
-    return "".join(line + "\n" for line in lines)
+    return defuse_commands("".join(line + "\n" for line in lines))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from linter.model import Finding, InputError, Location, Severity
 from linter.report import Report
-from linter.reporters._common import issues_sorted, source_lines
+from linter.reporters._common import issues_sorted, source_cache, source_lines
+from linter.reporters.escaping import defuse_commands, display, display_span, escape_report
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
@@ -61,6 +62,7 @@ def _excerpt(loc: Location, lines: list[str] | None, paint: _Painter) -> list[st
         stop = len(text.rstrip())
     start, stop = min(start, len(text)), min(max(stop, start + 1), max(len(text), start + 1))
     text, start, stop = _window(text, start, stop)
+    text, start, stop = display_span(text, start, stop)
     if paint.color:
         shown = text[:start] + paint(text[start:stop], _UNDERLINE, _BOLD) + text[stop:]
         return [f"  {number}{shown}"]
@@ -124,12 +126,13 @@ def _error(err: InputError, root: str, cache: dict[str, list[str] | None], paint
 
 
 def render_default(report: Report, *, root: str = ".", color: bool = False) -> str:
+    report, escaper = escape_report(report, display)
     paint = _Painter(color)
-    cache: dict[str, list[str] | None] = {}
+    cache = source_cache(root, escaper.renamed())
     findings = issues_sorted(report.findings)
     blocks: list[str] = []
     if findings:
         blocks.append(f"{len(findings)} issue(s) found:\n")
     blocks += [_finding(f, root, cache, paint) for f in findings]
     blocks += [_error(e, root, cache, paint) for e in report.errors]
-    return "\n".join(blocks)
+    return defuse_commands("\n".join(blocks))

@@ -7,9 +7,12 @@ out; the full list goes to the job summary ($GITHUB_STEP_SUMMARY, at most 1 MiB 
 
 from __future__ import annotations
 
+import re
+
 from linter.model import Finding, InputError, Location, Severity
 from linter.report import Report
-from linter.reporters._common import issues_sorted, one_line, repo_prefix
+from linter.reporters._common import issues_sorted, repo_prefix
+from linter.reporters.escaping import display, escape_report, md_code
 
 PER_LEVEL_LIMIT = 10
 SUMMARY_LIMIT = 1024 * 1024
@@ -53,7 +56,8 @@ def _error_message(err: InputError) -> str:
 
 
 def render_github(report: Report, *, root: str = ".") -> str:
-    prefix = repo_prefix(root)
+    report, _ = escape_report(report, display)
+    prefix = display(repo_prefix(root))
     Item = tuple[Severity, str, Location | None, str]
     by_level: dict[Severity, list[Item]] = {s: [] for s in Severity}
     for err in report.errors:  # problems reading the input come first: they hide findings
@@ -93,13 +97,22 @@ def render_github(report: Report, *, root: str = ".") -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def _cell(text: str) -> str:
-    return one_line(text).replace("|", "\\|")
+_SAFE_LINK = re.compile(r"https://[A-Za-z0-9._~/%#?=&+-]+")
+
+
+def _rule(f: Finding) -> str:
+    """The rule's name linked to its docs; the link only when it is a plain https URL (rules
+    set it, but a Markdown link must never be built from text that could close it)."""
+    name = md_code(f.rule, in_table=True)
+    return f"[{name}]({f.link})" if _SAFE_LINK.fullmatch(f.link) else name
 
 
 def step_summary(report: Report, *, root: str = ".") -> str:
-    """Markdown for $GITHUB_STEP_SUMMARY: every finding and input error, within 1 MiB."""
-    prefix = repo_prefix(root)
+    """Markdown for $GITHUB_STEP_SUMMARY: every finding and input error, within 1 MiB. Each
+    value from the input is a code span (reporters/escaping.py `md_code`): a message cannot
+    add links, images, HTML or table cells to the summary."""
+    report, _ = escape_report(report, display)
+    prefix = display(repo_prefix(root))
     findings = issues_sorted(report.findings)
     counts = ", ".join(f"{report.count(s)} {s.value}(s)" for s in Severity if report.count(s))
     head = f"## certfit: {len(findings)} issue(s)" + (f" ({counts})" if counts else "")
@@ -109,15 +122,17 @@ def step_summary(report: Report, *, root: str = ".") -> str:
     if report.errors:
         parts.append("### Input errors\n\n")
         for err in report.errors:
-            where = f"`{prefix}{err.location}` " if err.location else ""
-            parts.append(f"- {where}{_cell(err.summary)}: {_cell(err.message)}\n")
+            where = md_code(f"{prefix}{err.location}") + " " if err.location else ""
+            parts.append(f"- {where}{md_code(err.summary)}: {md_code(err.message)}\n")
         parts.append("\n")
     if findings:
         parts.append("| Severity | Rule | Location | Message |\n|---|---|---|---|\n")
     used = sum(len(p.encode()) for p in parts)
     for i, f in enumerate(findings):
-        rule = f"[{f.rule}]({f.link})" if f.link else f.rule
-        row = f"| {f.severity.title} | {rule} | `{prefix}{f.location}` | {_cell(f.message)} |\n"
+        where = md_code(f"{prefix}{f.location}", in_table=True)
+        row = (
+            f"| {f.severity.title} | {_rule(f)} | {where} | {md_code(f.message, in_table=True)} |\n"
+        )
         size = len(row.encode())
         if used + size > SUMMARY_LIMIT - 512:
             parts.append(

@@ -13,6 +13,7 @@ from typing import Any
 from linter.model import Finding
 from linter.report import Report
 from linter.reporters._common import TFLINT_SEVERITY, issues_sorted, json_range
+from linter.reporters.escaping import escape_report, portable
 
 
 def _issue(f: Finding) -> dict[str, Any]:
@@ -31,6 +32,7 @@ def _issue(f: Finding) -> dict[str, Any]:
 
 
 def report_dict(report: Report) -> dict[str, Any]:
+    report, _ = escape_report(report, portable)
     issues = [_issue(f) for f in issues_sorted(report.findings)]
     errors = []
     for err in report.errors:

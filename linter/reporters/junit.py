@@ -9,11 +9,13 @@ from __future__ import annotations
 from xml.etree import ElementTree as ET
 
 from linter.report import Report
-from linter.reporters._common import error_text, issues_sorted
+from linter.reporters._common import error_text, issues_sorted, xml_document
+from linter.reporters.escaping import escape_report, portable
 
 
 def render_junit(report: Report, *, root: str = ".") -> str:
     del root
+    report, _ = escape_report(report, portable)
     findings = issues_sorted(report.findings)
     suites = ET.Element("testsuites")
     suite = ET.SubElement(
@@ -44,7 +46,4 @@ def render_junit(report: Report, *, root: str = ".") -> str:
         )
         error = ET.SubElement(case, "error", {"message": err.summary or err.message})
         error.text = error_text(err)
-    ET.indent(suites, space="  ")
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
-    )
+    return xml_document(suites)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 from typing import Any
+from urllib.parse import quote
 
 from linter import __version__
 from linter.model import Finding, InputError, Location, Severity
 from linter.report import Report
-from linter.reporters._common import issues_sorted, repo_prefix, source_lines
+from linter.reporters._common import issues_sorted, repo_prefix, source_cache, source_lines
 from linter.reporters._rules import rule_text
+from linter.reporters.escaping import escape_report, portable
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/certfit/certfit"
@@ -23,9 +25,16 @@ FINGERPRINT_KEY = "certfitFingerprint/v1"
 MAX_RESULTS = 25_000  # GitHub code scanning refuses a run with more
 
 
+def artifact_uri(path: str) -> str:
+    """A relative path as a URI reference (SARIF 3.10.2): `%`, spaces, `#`, `?`, `:` and
+    non-ASCII percent-encoded (UTF-8), so `100%.tf` or `a:b.tf` is not misread as an escape
+    or a scheme."""
+    return quote(path, safe="/!$&'()*+,;=@")
+
+
 def _physical(loc: Location, prefix: str) -> dict[str, Any]:
     physical: dict[str, Any] = {
-        "artifactLocation": {"uri": prefix + loc.file, "uriBaseId": "%SRCROOT%"}
+        "artifactLocation": {"uri": artifact_uri(prefix + loc.file), "uriBaseId": "%SRCROOT%"}
     }
     if loc.line >= 1:
         region: dict[str, int] = {"startLine": loc.line}
@@ -50,7 +59,7 @@ def _fingerprint(f: Finding, line_text: str, occurrence: int) -> str:
     """Rule, file, construct and the flagged line's text, not its number: stable across
     edits elsewhere in the file, distinct for two findings on identical lines."""
     parts = [f.rule, f.location.file, f.location.construct_path or "", line_text.strip()]
-    digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+    digest = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return f"{digest}:{occurrence}"
 
 
@@ -75,7 +84,8 @@ def _left_out(count: int) -> list[dict[str, Any]]:
 
 
 def sarif_dict(report: Report, root: str = ".") -> dict[str, Any]:
-    prefix = repo_prefix(root)
+    report, escaper = escape_report(report, portable)
+    prefix = portable(repo_prefix(root))
     everything = issues_sorted(report.findings)
     # errors first, so a capped upload keeps what matters most, then back in file order
     kept = sorted(everything, key=lambda f: -f.severity.rank)[:MAX_RESULTS]
@@ -100,7 +110,7 @@ def sarif_dict(report: Report, root: str = ".") -> dict[str, Any]:
             }
         )
     index = {rid: i for i, rid in enumerate(rule_ids)}
-    reader_cache: dict[str, list[str] | None] = {}
+    reader_cache = source_cache(root, escaper.renamed())
     seen: dict[str, int] = {}
     results = []
     for f in findings:

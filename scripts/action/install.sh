@@ -12,7 +12,8 @@ if [[ -z "$wanted" ]]; then
   source_spec="$action_path"
 else
   if [[ ! "$wanted" =~ ^[0-9A-Za-z.+!-]+$ ]]; then
-    echo "::error title=certfit::version '$wanted' is not a version number"
+    # not echoed: a value with a newline would put its own line (a command) in the log
+    echo "::error title=certfit::the version input is not a version number"
     exit 1
   fi
   source_spec="certfit==$wanted"

@@ -27,7 +27,10 @@ cmd=("$certfit")
 if [[ -n "${INPUT_FORMAT:-}" ]]; then
   cmd+=(--format "$INPUT_FORMAT")
 fi
-cmd+=(--annotate)
+# Annotations go to a file and are printed after the log's stop-commands span (below).
+annotations="$(mktemp "${RUNNER_TEMP:-/tmp}/certfit-annotations.XXXXXX")"
+trap 'rm -f "$annotations"' EXIT
+cmd+=(--annotations-file "$annotations")
 if [[ -n "${INPUT_SARIF_FILE:-}" ]]; then
   sarif="$INPUT_SARIF_FILE"
   if [[ "$sarif" != /* ]]; then
@@ -38,7 +41,16 @@ if [[ -n "${INPUT_SARIF_FILE:-}" ]]; then
 fi
 cmd+=("${args[@]}")
 
-"${cmd[@]}"
+# Everything certfit prints comes from files a pull request may have written. The runner reads
+# any log line starting with `::` as a workflow command, so the log goes inside a
+# ::stop-commands:: span whose token certfit never sees and nobody can guess; stderr joins
+# stdout so that no line can race past the end of the span. Only certfit's annotations, escaped
+# by GitHub's rules, are printed after it.
+token="$("$(command -v python3 || command -v python)" -c 'import secrets; print(secrets.token_hex(16))')"
+echo "::stop-commands::$token"
+"${cmd[@]}" 2>&1
 code=$?
+printf '\n::%s::\n' "$token"
+cat "$annotations"
 echo "exit-code=$code" >>"${GITHUB_OUTPUT:-/dev/null}"
 exit "$code"

@@ -138,7 +138,7 @@ def test_action_annotates_summarises_and_writes_sarif(workspace: Path, tmp_path:
     assert missing.message == "path not found\ninfra/odd, name: 100%.yaml does not exist"
     assert [c.name for c in result.commands] == ["error", "error", "warning", "notice"]
 
-    assert "| Error | [unsupported_key_algorithm](" in result.summary
+    assert "| Error | [`unsupported_key_algorithm`](" in result.summary
     assert "`infra/stack.yaml:" in result.summary
 
     sarif = json.loads((workspace / "results" / "certfit.sarif").read_text())
@@ -179,8 +179,9 @@ def test_unbalanced_quotes_in_args_fail_clearly(workspace: Path, tmp_path: Path)
 def test_version_input_is_checked_before_anything_is_installed(
     workspace: Path, tmp_path: Path
 ) -> None:
-    result = run_action(workspace, {"version": "1.0; rm -rf /"}, tmp_path)
+    result = run_action(workspace, {"version": "1.0; rm -rf /\n::warning::injected"}, tmp_path)
     assert result.steps_run == 1 and result.exit_code == 1
+    assert [c.name for c in result.commands] == ["error"]  # the input's own line is not echoed
     assert "is not a version number" in result.commands[0].message
 
 
@@ -214,3 +215,39 @@ def test_pre_commit_hook_runs_certfit_on_the_repository(workspace: Path, tmp_pat
     )
     assert proc.returncode == 2
     assert proc.stdout.startswith("3 issue(s) found:")
+
+
+@pytest.mark.parametrize("fmt", ["", "compact", "github", "json"])
+def test_the_log_is_inside_stop_commands_and_only_certfit_annotations_follow(
+    workspace: Path, tmp_path: Path, fmt: str
+) -> None:
+    """A pull request names a file `evil\\n::error ...` and writes a certificate ARN holding
+    workflow commands: whatever the format, the runner acts on certfit's annotations only."""
+    from tests.reporters.test_hostile_output import hostile_tree
+    from tests.reporters.workflow_commands import read_log
+
+    hostile_tree(workspace / "hostile")
+    runs = []
+    for n in range(2):
+        tmp = tmp_path / f"run{n}"
+        tmp.mkdir()
+        result = run_action(
+            workspace, {"working-directory": "hostile", "format": fmt, "args": "--force"}, tmp
+        )
+        assert result.outputs == {"exit-code": "0"}
+        runs.append(read_log(result.stdout))
+    for log in runs:
+        assert len(log.tokens) == 1 and re.fullmatch(r"[0-9a-f]{32}", log.tokens[0])
+        assert log.resumed
+        assert {c.name for c in log.commands} == {"error", "notice"}
+        titles = {c.properties["title"] for c in log.commands}
+        assert titles <= {
+            "listener_missing_certificate",
+            "unresolved_certificate",
+            "unused_ignore",
+            "certfit: input error",
+        }
+        assert len(log.commands) == 6
+        if fmt != "github":  # the log itself is inside the span, hostile text and all
+            assert any("add-mask" in line for line in log.stopped[0])
+    assert runs[0].tokens != runs[1].tokens

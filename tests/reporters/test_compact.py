@@ -19,7 +19,7 @@ def test_problem_matcher_reads_every_issue_line(report: Report) -> None:
     assert len(matched) == len(report.findings)
     assert matched[1][:4] == ("main.tf", "10", "3", "Error")
     assert matched[1][5] == "unsupported_key_algorithm"
-    # a message with a newline stays on one line, so the matcher still sees the rule
-    assert matched[3][4] == "Key 100% weak: RSA 1024, a,b:c second line"
+    # a newline in a message is shown escaped: one line, so the matcher still sees the rule
+    assert matched[3][4] == "Key 100% weak: RSA 1024, a,b:c\\nsecond line"
     assert matched[3][5] == "weak_key"
     assert "Notice" in {m[3] for m in matched}
