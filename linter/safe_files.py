@@ -235,6 +235,8 @@ class SafeReader:
     def resolve(self, path: Path | str, base: Path | str | None = None) -> Path:
         """The real path of `path` (relative to `base`, else the reader's base), or UnsafePath."""
         p = os.fspath(path)
+        if "\0" in p:  # no file has one; the OS would raise ValueError, not refuse
+            raise UnsafePath("the path holds a NUL character; refused")
         if not os.path.isabs(p):
             p = os.path.join(os.fspath(base) if base is not None else str(self.base), p)
         lexical = os.path.normpath(p)

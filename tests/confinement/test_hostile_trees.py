@@ -332,3 +332,14 @@ def test_links_to_system_files_are_refused_in_every_format(certfit: Certfit, pro
     assert _problems(run).count("points outside the project root") == 3
     assert "root:x:0:0" not in run.everything
     _no_canary_in_any_format(certfit, cwd=project, env=env)
+
+
+def test_a_nul_character_in_a_path_is_refused_not_a_crash(certfit: Certfit, project: Path) -> None:
+    """Found by `make fuzz` (terraform_hcl): `file("a\\u0000b")` made the OS raise ValueError,
+    reported as an internal error that hid the module's other findings."""
+    with (project / "main.tf").open("a") as f:
+        f.write(listener_reading('file("a\\u0000b.pem")', "nul"))
+    run = certfit(cwd=project)
+    assert "internal error" not in run.everything
+    assert "listener_missing_certificate" in rules(run)
+    assert "NUL character" in _problems(run)
