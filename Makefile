@@ -48,6 +48,8 @@ fuzz: $(STAMP)
 	$(PY) -m pip install -q -e '.[fuzz]' || echo "atheris did not install: fuzz/run.py falls back to mutations"
 	$(PY) -m fixtures.generate
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -p no:cacheprovider tests/reporters/test_output_properties.py
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -p no:cacheprovider tests/security/test_hostile_properties.py
+	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=20000 $(PY) -m pytest -p no:cacheprovider tests/terraform/test_fuzz_hcl.py
 	$(PY) -m fuzz.run --seconds $(FUZZ_SECONDS)
 
 clean:

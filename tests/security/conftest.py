@@ -1,5 +1,9 @@
-"""Hypothesis profiles for the hostile-input properties: `make test` runs a few bounded
-examples of each ("default"); `HYPOTHESIS_PROFILE=fuzz` runs many more (make fuzz)."""
+"""Settings for the hostile-input properties: `make test` runs a few bounded examples of each;
+`HYPOTHESIS_PROFILE=fuzz` runs many more (make fuzz).
+
+A settings object the tests apply themselves, not a global profile: loading a profile here
+would change every other property test in the session (tests/hypothesis_profiles.py keeps the
+global one)."""
 
 from __future__ import annotations
 
@@ -7,10 +11,8 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-_COMMON = {
-    "deadline": None,  # each example is a real CLI run in a subprocess with its own timeout
-    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-}
-settings.register_profile("default", max_examples=4, **_COMMON)
-settings.register_profile("fuzz", max_examples=300, **_COMMON)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+HOSTILE = settings(
+    max_examples=300 if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz" else 4,
+    deadline=None,  # each example is a real CLI run in a subprocess with its own timeout
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)

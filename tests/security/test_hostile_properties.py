@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from tests.security import hostile
 from tests.security.bounded import PLANTED_RULE, PLANTED_TF, Bounded, run_bounded
+from tests.security.conftest import HOSTILE
 
 
 @dataclass
@@ -114,6 +115,7 @@ def terraform_cases(draw: Callable[..., object]) -> Case:
     return Case({**files, "planted.tf": PLANTED_TF}, (".",), "planted.tf")
 
 
+@HOSTILE
 @given(terraform_cases())
 def test_terraform_front_end_is_bounded(case: Case) -> None:
     _check(case)
@@ -130,6 +132,7 @@ def plan_cases(draw: Callable[..., object]) -> Case:
     return Case({"plan.json": text, "planted.tf": PLANTED_TF}, ("plan.json", "."), "planted.tf")
 
 
+@HOSTILE
 @given(plan_cases())
 def test_plan_front_end_is_bounded(case: Case) -> None:
     _check(case)
@@ -173,6 +176,7 @@ def template_cases(draw: Callable[..., object]) -> Case:
     return Case(files, ("--recursive", ".") if recursive else (".",), "planted.json")
 
 
+@HOSTILE
 @given(template_cases())
 def test_cloudformation_front_end_is_bounded(case: Case) -> None:
     _check(case)
@@ -216,6 +220,7 @@ def assembly_cases(draw: Callable[..., object]) -> Case:
     return Case(files, ("cdk.out", "planted.json"), "planted.json")
 
 
+@HOSTILE
 @given(assembly_cases())
 def test_cdk_out_front_end_is_bounded(case: Case) -> None:
     _check(case)
