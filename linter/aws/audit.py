@@ -177,6 +177,21 @@ class _Audit:
             )
             self.bind(ep, arn)
 
+    def domain(
+        self, region: str, name: str, target: Target, arn: str, policy: str | None, why: str
+    ) -> None:
+        """An API Gateway custom domain (v1 or v2) and its certificate."""
+        ep = self.endpoint(
+            f"arn:aws:apigateway:{region}::/domainnames/{name}",
+            target,
+            region,
+            protocol="HTTPS",
+            ssl_policy=policy,
+            certificate_required=False,
+            target_reason=why,
+        )
+        self.bind(ep, arn)
+
     def api_gateway(self, region: str) -> None:
         client = self.aws.clients.get("apigateway", region)
         try:
@@ -184,22 +199,15 @@ class _Audit:
         except LookupFailed as exc:
             return self.failed(f"API Gateway domain names in {region}", exc)
         for d in domains:
+            types = (d.get("endpointConfiguration") or {}).get("types") or []
+            edge = Target.APIGATEWAY_PRIVATE if "PRIVATE" in types else Target.APIGATEWAY_EDGE
             for key, target in (
-                ("certificateArn", Target.APIGATEWAY_EDGE),
+                ("certificateArn", edge),
                 ("regionalCertificateArn", Target.APIGATEWAY_REGIONAL),
             ):
                 if d.get(key):
-                    address = f"arn:aws:apigateway:{region}::/domainnames/{d.get('domainName')}"
-                    ep = self.endpoint(
-                        address,
-                        target,
-                        region,
-                        protocol="HTTPS",
-                        ssl_policy=d.get("securityPolicy"),
-                        certificate_required=False,
-                        target_reason=f"GetDomainNames {key}",
-                    )
-                    self.bind(ep, d[key])
+                    name, policy = d.get("domainName", ""), d.get("securityPolicy")
+                    self.domain(region, name, target, d[key], policy, f"GetDomainNames {key}")
 
     def api_gateway_v2(self, region: str) -> None:
         client = self.aws.clients.get("apigatewayv2", region)
@@ -209,19 +217,10 @@ class _Audit:
             return self.failed(f"API Gateway v2 domain names in {region}", exc)
         for d in domains:
             for conf in d.get("DomainNameConfigurations", []):
-                if not conf.get("CertificateArn"):
-                    continue
-                address = f"arn:aws:apigateway:{region}::/domainnames/{d.get('DomainName')}"
-                ep = self.endpoint(
-                    address,
-                    Target.APIGATEWAY_REGIONAL,
-                    region,
-                    protocol="HTTPS",
-                    ssl_policy=conf.get("SecurityPolicy"),
-                    certificate_required=False,
-                    target_reason="GetDomainNames (v2)",
-                )
-                self.bind(ep, conf["CertificateArn"])
+                if conf.get("CertificateArn"):
+                    name, policy = d.get("DomainName", ""), conf.get("SecurityPolicy")
+                    target, arn = Target.APIGATEWAY_REGIONAL, conf["CertificateArn"]
+                    self.domain(region, name, target, arn, policy, "GetDomainNames (v2)")
 
 
 def audit_model(

@@ -40,6 +40,25 @@ def listener(ref: str) -> str:
     )
 
 
+def nlb_template(certificate_arn: str) -> str:
+    """A CloudFormation NLB with a TLS listener whose certificate is `certificate_arn` (YAML)."""
+    return f"""\
+Resources:
+  Nlb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Type: network
+  Tls:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref Nlb
+      Protocol: TLS
+      Port: 443
+      Certificates:
+        - CertificateArn: {certificate_arn}
+"""
+
+
 def run(root: Path, *args: str, cache: Path | None = None, target: str = ".") -> tuple[int, dict]:
     """certfit -f json ARGS TARGET in `root`, in this process (the console script's path)."""
     from linter.cli import main
@@ -124,25 +143,7 @@ def test_an_ssm_parameter_holding_the_arn_is_read_without_decryption(
 def test_cloudformation_ssm_dynamic_reference_is_read(project: Path, boto, rsa4096: Issued) -> None:
     arn = import_acm(boto, rsa4096)
     boto("ssm").put_parameter(Name="/certs/nlb", Value=arn, Type="String")
-    write(
-        project,
-        "stack.yaml",
-        """\
-Resources:
-  Nlb:
-    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-    Properties:
-      Type: network
-  Tls:
-    Type: AWS::ElasticLoadBalancingV2::Listener
-    Properties:
-      LoadBalancerArn: !Ref Nlb
-      Protocol: TLS
-      Port: 443
-      Certificates:
-        - CertificateArn: '{{resolve:ssm:/certs/nlb}}'
-""",
-    )
+    write(project, "stack.yaml", nlb_template("'{{resolve:ssm:/certs/nlb}}'"))
     code, report = run(project, "--aws", "--aws-cache-ttl", "0", target="stack.yaml")
     assert code == 2, report
     [err] = issues(report, "unsupported_key_algorithm")
@@ -280,25 +281,7 @@ def test_an_import_of_another_stacks_export_is_followed_with_list_exports(
         "Outputs": {"Cert": {"Value": arn, "Export": {"Name": "shared-cert-arn"}}},
     }
     boto("cloudformation").create_stack(StackName="certs", TemplateBody=json.dumps(exporter))
-    write(
-        project,
-        "stack.yaml",
-        """\
-Resources:
-  Nlb:
-    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
-    Properties:
-      Type: network
-  Tls:
-    Type: AWS::ElasticLoadBalancingV2::Listener
-    Properties:
-      LoadBalancerArn: !Ref Nlb
-      Protocol: TLS
-      Port: 443
-      Certificates:
-        - CertificateArn: !ImportValue shared-cert-arn
-""",
-    )
+    write(project, "stack.yaml", nlb_template("!ImportValue shared-cert-arn"))
     code, report = run(project, "--aws", "--aws-cache-ttl", "0", target="stack.yaml")
     assert code == 2, report
     [err] = issues(report, "unsupported_key_algorithm")
