@@ -31,7 +31,8 @@ _SNIFF_BYTES = 64 * 1024
 
 
 def _needs_positions(resource: Any) -> bool:
-    return isinstance(resource, Mapping) and resource.get("Type") in RELEVANT_TYPES
+    rtype = resource.get("Type") if isinstance(resource, Mapping) else None
+    return isinstance(rtype, str) and rtype in RELEVANT_TYPES  # a Type may be any JSON value
 
 
 def is_cloudformation_template(path: Path, reader: SafeReader | None = None) -> bool:

@@ -193,3 +193,25 @@ def test_a_tag_that_is_no_function_name_is_a_syntax_error_that_does_not_echo_it(
         load_yaml(f"Resources:\n  A: {tag} value\n")
     assert info.value.line == 2
     assert "error::x" not in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_resource_type_that_is_not_a_string_is_no_crash(tmp_path: Path) -> None:
+    """Found by `make fuzz` (cloudformation): `"Type": {...}` in a JSON template raised
+    TypeError (unhashable) while positions were being kept, and the template was lost."""
+    from linter.cloudformation import load_template
+    from linter.options import LoadOptions
+
+    template = {
+        "Resources": {
+            "Odd": {"Type": {"not": "a string"}},
+            "Listener": {
+                "Type": "AWS::ElasticLoadBalancingV2::Listener",
+                "Properties": {"Protocol": "HTTPS", "Port": 443},
+            },
+        }
+    }
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(template, indent=1))
+    model = load_template(path, LoadOptions.for_root(tmp_path))
+    assert [e.address for e in model.endpoints] == ["Listener"]
+    assert [b.certificate for b in model.bindings] == []  # no certificate: the rule says so
