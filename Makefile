@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.certfit-installed
 NODE_STAMP := node_modules/.certfit-installed
 
-.PHONY: demo demo-aws test lint bench fuzz venv clean
+.PHONY: demo demo-aws test lint bench bench-full fuzz venv clean
 
 venv: $(STAMP)
 
@@ -37,9 +37,13 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check linter cdk_aspect tests benchmarks fuzz
 	$(VENV)/bin/mypy
 
+# `make bench FULL=1` (or `make bench-full`) adds the 50,000-file monorepo (--full).
 bench: $(STAMP)
 	$(PY) -m pip install -q -e '.[bench]'
-	$(PY) -m benchmarks.run
+	$(PY) -m benchmarks.run $(if $(FULL),--full)
+
+bench-full: FULL = 1
+bench-full: bench
 
 # Not part of `make test`: the property tests at length, then each front end's coverage-guided
 # fuzz target for FUZZ_SECONDS (one at a time). See docs/security.md, "Fuzzing".

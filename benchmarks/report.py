@@ -10,6 +10,9 @@ from typing import Any
 BASELINE = "python-hcl2 parse-all"
 TF_FMT = "terraform fmt -check -recursive"
 CHECKOV = "checkov CKV_AWS_2"
+FLOOR = "read-and-scan floor"  # benchmarks/floor.py: read every .tf file, regex-scan it
+FLOOR_LIMIT = 2.5  # issue 10: a cold certfit run within 2.5x of the floor
+TREES = (("monorepo", "Monorepo"), ("dense", "Dense"), ("monorepo_full", "Monorepo, --full"))
 README_START = "<!-- benchmarks:start -->"  # markers the README already has
 README_END = "<!-- benchmarks:end -->"
 CDK_KEYS = ("cdk", "cdk_no_validation")
@@ -36,6 +39,10 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return a / b if a and b else None
 
 
+def _fmt_r(value: float | None) -> str:
+    return f"{value:.2f}" if value else "n/a"
+
+
 def _fmt_x(value: float | None) -> str:
     return f"{value:.1f}" if value else "n/a"
 
@@ -51,9 +58,12 @@ def tree_table(name: str, tree: dict[str, Any]) -> list[str]:
         f"{t['relevant_files']} ({t['relevant_fraction']:.1%}) touch certificates or listeners",
         "",
         "| contender | wall median (s) | runs | CPU median (s) | peak RSS, process tree (MB) "
-        "| x faster than python-hcl2 | x faster than python-hcl2 (CPU) | x time of terraform fmt |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| x faster than python-hcl2 | x faster than python-hcl2 (CPU) | x time of terraform fmt "
+        "| x time of the floor (wall / CPU) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    floor, _ = _wall(tree, FLOOR)
+    floor_cpu = tree["results"].get(FLOOR, {}).get("cpu_median_s")
     for tool, row in tree["results"].items():
         wall, lower = _wall(tree, tool)
         speed = _ratio(base, wall)
@@ -66,7 +76,8 @@ def tree_table(name: str, tree: dict[str, Any]) -> list[str]:
             + (f" (+{row['timed_out']} timed out)" if row["timed_out"] else "")
             + f" | {_fmt_s(row['cpu_median_s'])} | {row['tree_rss_mb']:.0f} | {speed_text} "
             f"| {_fmt_x(_ratio(base_cpu, row['cpu_median_s']))} "
-            f"| {f'{vs_tf:.2f}' if vs_tf else 'n/a'} |"
+            f"| {f'{vs_tf:.2f}' if vs_tf else 'n/a'} "
+            f"| {_fmt_r(_ratio(wall, floor))} / {_fmt_r(_ratio(row['cpu_median_s'], floor_cpu))} |"
         )
     work = tree.get("parse_work", {})
     if "bytes_in_tree" in work:
@@ -118,6 +129,35 @@ def targets(report: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
         row = mono["results"].get("certfit cold")
         if row:
             add("monorepo: peak memory < 250 MB", row["tree_rss_mb"], 250, False, " MB")
+    for name in ("monorepo", "monorepo_full"):
+        tree = report.get(name)
+        if not tree or FLOOR not in tree["results"]:
+            continue
+        files = tree["tree"]["terraform_files"]
+        cold, _ = _wall(tree, "certfit cold")
+        floor, _ = _wall(tree, FLOOR)
+        add(
+            f"{files:,} files: certfit cold <= {FLOOR_LIMIT}x the read-and-scan floor (wall)",
+            _ratio(cold, floor),
+            FLOOR_LIMIT,
+            False,
+        )
+        cpu = tree["results"]["certfit cold"]["cpu_median_s"]
+        floor_cpu = tree["results"][FLOOR]["cpu_median_s"]
+        add(
+            f"{files:,} files: certfit cold <= {FLOOR_LIMIT}x the read-and-scan floor (CPU)",
+            _ratio(cpu, floor_cpu),
+            FLOOR_LIMIT,
+            False,
+        )
+        if name == "monorepo_full":
+            add(
+                f"{files:,} files: peak memory < 250 MB",
+                tree["results"]["certfit cold"]["tree_rss_mb"],
+                250,
+                False,
+                " MB",
+            )
     if dense:
         cold, _ = _wall(dense, "certfit cold")
         warm, _ = _wall(dense, "certfit warm")
@@ -255,9 +295,9 @@ def markdown(report: dict[str, Any]) -> str:
         f"shown). Whole run: {report.get('elapsed_s', '?')} s.",
         "",
     ]
-    for name in ("monorepo", "dense"):
+    for name, title in TREES:
         if name in report:
-            lines += [*tree_table(name.capitalize(), report[name]), ""]
+            lines += [*tree_table(title, report[name]), ""]
     start = report.get("startup")
     if start:
         lines += [
@@ -272,7 +312,12 @@ def markdown(report: dict[str, Any]) -> str:
         lines.append("")
     for key in CDK_KEYS:
         lines += cdk_table(report.get(key))
-    lines += ["### Targets (issue 6)", "", "| target | measured | met |", "|---|---:|:---:|"]
+    lines += [
+        "### Targets (issues 6 and 10)",
+        "",
+        "| target | measured | met |",
+        "|---|---:|:---:|",
+    ]
     for label, value, met in targets(report):
         lines.append(
             f"| {label} | {value} | {'yes' if met else 'n/a' if met is None else '**no**'} |"
@@ -288,7 +333,7 @@ def plot(report: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import NullFormatter
 
-    trees = [n for n in ("monorepo", "dense") if n in report]
+    trees = [n for n, _ in TREES if n in report]
     sections = [k for k in CDK_KEYS if (report.get(k) or {}).get("modes")]
     columns = max(len(trees), len(sections), 1)
     rows = (1 if trees else 0) + (1 if sections else 0)
@@ -339,8 +384,11 @@ def update_readme(readme: Path, table: str) -> None:
         "## Benchmarks\n\n"
         "`make bench` generates a 5,000-file Terraform monorepo (2% of files about TLS) and a "
         "200-file tree where every file binds certificates, then times certfit against parsing "
-        "every file with python-hcl2, `terraform fmt -check -recursive` and checkov, run by run "
-        "in the same session, and a 200-listener CDK app synthesized with and without certfit. "
+        "every file with python-hcl2, `terraform fmt -check -recursive`, checkov and the "
+        "read-and-scan floor (`benchmarks/floor.py`: read every `.tf` file and regex-scan it for "
+        "TLS resource headers in one Python process), run by run in the same session, and a "
+        "200-listener CDK app synthesized with and without certfit; `make bench FULL=1` "
+        "(`--full`) adds a 50,000-file monorepo. "
         "Everything is in `benchmarks/results/` (table, JSON of every run, plot); "
         "`python -m benchmarks.attribute DIR` shows where one run spends its time. "
         "The latest run:\n",

@@ -8,7 +8,9 @@ run, never against numbers from another day.
 
 Writes benchmarks/results/results.md (the table), results.json (every sample), benchmarks.png,
 and the README's Benchmarks section (between its marker comments).
-Run: `python -m benchmarks.run [--files 5000] [--dense-files 200] [--repeats 3] [--quick]`.
+Run: `python -m benchmarks.run [--files 5000] [--dense-files 200] [--repeats 3] [--quick]
+[--full]`; `--full` adds a 50,000-file monorepo (certfit cold against the read-and-scan floor
+and terraform fmt only: python-hcl2, checkov and the warm cache would take most of an hour).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from benchmarks.tools import (
     child_env,
     ensure_checkov,
     ensure_matplotlib,
+    floor_tool,
     terraform_tool,
 )
 
@@ -200,16 +203,27 @@ def machine() -> dict[str, object]:
 
 
 def tree_benchmark(
-    kind: str, files: int, seed: int, work: Path, args: argparse.Namespace, extra: list[Tool]
+    kind: str,
+    files: int,
+    seed: int,
+    work: Path,
+    args: argparse.Namespace,
+    extra: list[Tool],
+    large: bool = False,
 ) -> dict[str, object]:
+    """One tree, every contender. `large`: certfit cold, the floor and `extra` only."""
     tree_dir = work / "trees" / f"{kind}-{files}-s{seed}"
     log(f"generating {kind} tree of {files} files in {tree_dir}")
     tree = generate.monorepo(files, seed) if kind == "monorepo" else generate.dense(files, seed)
     tree.write(tree_dir)
     summary = tree.summary()
-    certfit, cache = certfit_tools(work / f"cache-{kind}")
-    cache.fill_warm(tree_dir)
-    tools = [*certfit, baseline_tool(), *extra]
+    del tree  # the 50,000-file tree is 56 MB of text: not kept while measuring
+    certfit, cache = certfit_tools(work / f"cache-{kind}-{files}")
+    if large:
+        tools = [certfit[0], floor_tool(), *extra]
+    else:
+        cache.fill_warm(tree_dir)
+        tools = [*certfit, floor_tool(), baseline_tool(), *extra]
     log(f"measuring {kind}: {', '.join(t.name for t in tools)}")
     results = measure_tree(tree_dir, tools, args.repeats, args.budget, args.timeout)
     last = results["certfit cold"].ok[-1] if results["certfit cold"].ok else None
@@ -291,6 +305,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="tiny smoke run: no checkov, CDK, plot or README"
     )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="also a 50,000-file monorepo (certfit cold, the floor, terraform fmt)",
+    )
+    parser.add_argument("--full-files", type=int, default=50_000, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
         args.files, args.dense_files, args.repeats = (
@@ -317,6 +337,16 @@ def main(argv: list[str] | None = None) -> int:
             extra.append(checkov_tool(exe))
     report["monorepo"] = tree_benchmark("monorepo", args.files, args.seed, args.work, args, extra)
     report["dense"] = tree_benchmark("dense", args.dense_files, args.seed, args.work, args, extra)
+    if args.full:
+        report["monorepo_full"] = tree_benchmark(
+            "monorepo",
+            args.full_files,
+            args.seed,
+            args.work,
+            args,
+            [tf] if tf else [],
+            large=True,
+        )
     report["startup"] = startup(args)
     report["version"] = report["startup"]["certfit --version"]
     if not args.no_cdk:

@@ -101,6 +101,19 @@ def baseline_tool() -> Tool:
     )
 
 
+FLOOR = "read-and-scan floor"
+
+
+def floor_tool() -> Tool:
+    """Read every .tf file and regex-scan it for TLS resource headers, in one process: what
+    no linter that looks at every file can undercut (issue 10 asks certfit for <= 2.5x)."""
+    return Tool(
+        FLOOR,
+        lambda tree: [sys.executable, "-m", "benchmarks.floor", str(tree)],
+        env={"PYTHONPATH": str(REPO)},
+    )
+
+
 def terraform_tool() -> Tool | None:
     terraform = shutil.which("terraform")
     if not terraform:

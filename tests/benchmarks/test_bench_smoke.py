@@ -75,14 +75,19 @@ def test_quick_run_writes_a_table_from_real_runs(tmp_path) -> None:
     table = (out / "results.md").read_text()
     for name in ("monorepo", "dense"):
         results = report[name]["results"]
-        assert set(results) == {"certfit cold", "certfit warm", "python-hcl2 parse-all"}
+        assert set(results) == {
+            "certfit cold",
+            "certfit warm",
+            "read-and-scan floor",
+            "python-hcl2 parse-all",
+        }
         for row in results.values():
             assert row["n"] == 1 and row["wall_median_s"] > 0
         assert set(results["certfit cold"]["returncodes"]) <= {0, 2}
         assert report[name]["parse_work"]["bytes_in_tree"] > 0
     # The dense tree's certificates are all bound, so certfit must have had something to say.
     assert sum(report["dense"]["findings"].get(s, 0) for s in ("error", "warning", "info")) > 0
-    assert "| certfit cold |" in table and "### Targets (issue 6)" in table
+    assert "| certfit cold |" in table and "### Targets (issues 6 and 10)" in table
     # Start-up: neither --help nor a tree with nothing about TLS may drag in the CDK or hcl2.
     startup = report["startup"]
     assert len(startup) == 3
