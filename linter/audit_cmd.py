@@ -105,6 +105,10 @@ def run(args: argparse.Namespace) -> int:
         render(report, fmt, root=str(cwd), color=use_color(False, environ, sys.stdout))
     )
     if args.sarif_file:
-        Path(args.sarif_file).write_text(render(report, "sarif", root=str(cwd)))
+        try:
+            Path(args.sarif_file).write_text(render(report, "sarif", root=str(cwd)))
+        except OSError as exc:
+            print(f"certfit audit: cannot write {args.sarif_file}: {exc.strerror}", file=sys.stderr)
+            return 1
     minimum = Severity(args.minimum_failure_severity or "warning")
     return exit_code(report, minimum, args.force or bool(config.force))
