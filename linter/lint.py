@@ -173,6 +173,24 @@ def _templates_and_assemblies(
                 is_manifest = sniffer("linter.kubernetes", "is_kubernetes_manifest")
                 if is_manifest and is_manifest(child, reader):
                     units.append(Unit("kubernetes", child))
+                    continue
+            if st.st_size > _MAX_TEMPLATE_BYTES:
+                # Too large to load, but said when its start is a template's: not skipped.
+                looks = sniffer("linter.cloudformation.sniff", "looks_like_template")
+                try:
+                    head = reader.read_head(child, 64 * 1024).decode("utf-8", errors="replace")
+                except (OSError, UnsafePath):
+                    continue
+                if looks and looks(head):
+                    rel = reader.relative(child)
+                    errors.append(
+                        InputError(
+                            "template not read",
+                            f"{rel} is {st.st_size:,} bytes, over the {_MAX_TEMPLATE_BYTES:,}-byte "
+                            "limit for a template (CloudFormation's own is 1 MB); not read",
+                            Location(rel),
+                        )
+                    )
     return units
 
 

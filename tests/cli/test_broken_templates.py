@@ -83,3 +83,30 @@ def test_a_broken_template_named_alone_says_where(certfit: Callable[..., Run], r
     run = certfit("stacks/web.yaml", "-f", "json", cwd=repo)
     assert _errors(run) == [("template does not parse", "stacks/web.yaml", 10)]
     assert run.code == 1
+
+
+def test_an_oversized_template_under_recursive_is_said_not_skipped(tmp_path: Path) -> None:
+    """A template over the 2 MB cap was skipped without a word under --recursive; a large JSON
+    file that is not a template (a lock file) stays silent."""
+    import contextlib
+    import io
+
+    from linter.cli import main
+
+    (tmp_path / ".git").mkdir()
+    resources = {
+        f"Topic{i}": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "x" * 200}}
+        for i in range(12000)
+    }
+    (tmp_path / "big.json").write_text(json.dumps({"Resources": resources}))
+    (tmp_path / "package-lock.json").write_text(json.dumps({"packages": ["y" * 300] * 12000}))
+    assert (tmp_path / "big.json").stat().st_size > 2 * 1024 * 1024
+    out = io.StringIO()
+    with pytest.MonkeyPatch.context() as m:
+        m.chdir(tmp_path)
+        m.setenv("CERTFIT_CACHE_DIR", str(tmp_path / "cache"))
+        with contextlib.redirect_stdout(out):
+            main(["--recursive", "-f", "json", "."])
+    errors = json.loads(out.getvalue())["errors"]
+    assert [e["range"]["filename"] for e in errors] == ["big.json"], errors
+    assert "not read" in errors[0]["message"]
