@@ -251,14 +251,16 @@ def load_cdk_stacks(templates: list[Path], options: LoadOptions) -> Model:
     model = Model()
     found: list[tuple[Mapping[str, Any], TemplateSource]] = []
     manifests: dict[Path, dict[str, Mapping[str, Any]]] = {}
+    assets_of: dict[Path, dict[str, str]] = {}  # each assembly's *.assets.json read once
     seen = _Seen(options)  # each template once, as load_cdk_out reads them
     for template in templates:
         directory = template.parent
         if directory not in manifests:
             manifests[directory] = _stack_artifacts(directory, options)
+            assets_of[directory] = _asset_templates(directory, options)
         artifact = manifests[directory].get(template.name)
         region, account = _environment(artifact.get("environment")) if artifact else (None, None)
-        assets = _asset_templates(directory, options)
+        assets = assets_of[directory]
         _load_stack(
             directory,
             template.name,

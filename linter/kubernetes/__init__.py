@@ -152,16 +152,7 @@ def load_manifests(path: Path, options: LoadOptions) -> Model:
     except (UnsafePath, OSError) as exc:
         unit.model.errors.append(InputError("cannot read manifest", str(exc), Location(rel)))
         return unit.model
-    if len(data) > MAX_MANIFEST_BYTES:
-        unit.model.errors.append(
-            InputError(
-                "manifest too large",
-                f"{rel} is over {MAX_MANIFEST_BYTES // (1024 * 1024)} MiB; not read",
-                Location(rel),
-            )
-        )
-        return unit.model
-    text = _decode(data, rel, unit.model)
+    text = _checked_text(unit, data, rel, rel)
     return unit.load(text) if text is not None else unit.model
 
 
@@ -170,19 +161,25 @@ def load_stdin(options: LoadOptions, stream: BinaryIO | None = None) -> Model:
     unit = _Unit(STDIN_FILE, options)
     source = stream if stream is not None else sys.stdin.buffer
     data = source.read(MAX_MANIFEST_BYTES + 1)
+    text = _checked_text(unit, data, STDIN_FILE, "standard input")
+    global _stdin
+    _stdin = text
+    return unit.load(text) if text is not None else unit.model
+
+
+def _checked_text(unit: _Unit, data: bytes, where: str, shown: str) -> str | None:
+    """The manifest text, or None with an input error when it is too large or not text: one
+    check for files and standard input alike."""
     if len(data) > MAX_MANIFEST_BYTES:
         unit.model.errors.append(
             InputError(
                 "manifest too large",
-                f"standard input is over {MAX_MANIFEST_BYTES // (1024 * 1024)} MiB; not read",
-                Location(STDIN_FILE),
+                f"{shown} is over {MAX_MANIFEST_BYTES // (1024 * 1024)} MiB; not read",
+                Location(where),
             )
         )
-        return unit.model
-    text = _decode(data, STDIN_FILE, unit.model)
-    global _stdin
-    _stdin = text
-    return unit.load(text) if text is not None else unit.model
+        return None
+    return _decode(data, where, unit.model)
 
 
 _stdin: str | None = None  # standard input can be read once; inline ignores read it again
