@@ -49,10 +49,13 @@ class LintRequest:
 
 @dataclass
 class Unit:
-    """One thing to load: kind is terraform, cdk_out, plan or template."""
+    """One thing to load: kind is terraform (a root module), terraform_tree (every root module
+    below `path`, whose directories holding .tf files are `dirs`), cdk_out, plan, template or
+    kubernetes."""
 
     kind: str
     path: Path
+    dirs: list[Path] | None = None
 
 
 class FrontEndMissing(Exception):
@@ -116,12 +119,38 @@ def _classify_file(path: Path, reader: SafeReader | None = None) -> str | None:
     return None
 
 
-_SKIP_DIRS = {".terraform", ".git", "node_modules", ".venv", "venv", "__pycache__"}
+# Not walked by --recursive (nor hidden directories); `venv` is not read for templates, and
+# `cdk.out` not for Terraform (an assembly is read through its manifest).
+_SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", ".venv", "__pycache__"})
+WalkEntry = tuple[str, list[str], list[str]]
+
+
+def walk_once(top: Path, reader: SafeReader) -> list[WalkEntry]:
+    """The one walk of a --recursive target, shared by every front end (it follows no link
+    and stays inside the root: SafeReader.walk)."""
+    return [(d, list(dn), fn) for d, dn, fn in reader.walk(top, _SKIP_DIRS)]
+
+
+def terraform_dirs(listing: list[WalkEntry]) -> list[Path]:
+    """The walked directories holding .tf or .tf.json files, outside any `cdk.out`."""
+    out: list[Path] = []
+    skipped: set[str] = set()
+    top = listing[0][0] if listing else ""
+    for dirpath, _dirnames, filenames in listing:
+        parent = os.path.dirname(dirpath)
+        if parent in skipped or (dirpath != top and os.path.basename(dirpath) == "cdk.out"):
+            skipped.add(dirpath)
+            continue
+        if any(f.endswith((".tf", ".tf.json")) for f in filenames):
+            out.append(Path(dirpath))
+    return out
+
+
 _MAX_TEMPLATE_BYTES = 2 * 1024 * 1024  # CloudFormation's own limit is 1 MB
 
 
 def _templates_and_assemblies(
-    top: Path, reader: SafeReader, errors: list[InputError]
+    top: Path, reader: SafeReader, errors: list[InputError], listing: list[WalkEntry]
 ) -> list[Unit]:
     """For --recursive: every cdk.out assembly, CloudFormation template and Kubernetes manifest
     (a YAML/JSON file with a `kind: Service` or `kind: Ingress` line) below `top`. Plans are
@@ -140,11 +169,16 @@ def _templates_and_assemblies(
         return sniffers[module]
 
     top_real = str(reader.resolve(top))
-    for dirpath, dirnames, filenames in reader.walk(top, frozenset(_SKIP_DIRS)):
+    skipped: set[str] = set()  # directories not walked for templates, and those below them
+    for dirpath, _dirnames, filenames in listing:
+        parent = os.path.dirname(dirpath)
+        if parent in skipped or (dirpath != top_real and os.path.basename(dirpath) == "venv"):
+            skipped.add(dirpath)
+            continue
         here = Path(dirpath)
         if dirpath != top_real and _is_cloud_assembly(here, reader):
             units.append(Unit("cdk_out", here))
-            dirnames[:] = []
+            skipped.add(dirpath)
             continue
         for name in sorted(filenames):
             child = here / name
@@ -229,13 +263,11 @@ def discover(
     if _is_cloud_assembly(path, reader):
         return [Unit("cdk_out", path)], []
     if recursive:
-        try:
-            (find_root_modules,) = _front_end("linter.terraform", "find_root_modules")
-        except FrontEndMissing as exc:
-            return [], [InputError("cannot read input", f"{rel}: {exc}", Location(rel))]
-        modules = [Unit("terraform", Path(m)) for m in find_root_modules(path, reader)]
+        listing = walk_once(path, reader)
+        tf_dirs = terraform_dirs(listing)
         walk_errors: list[InputError] = []
-        return modules + _templates_and_assemblies(path, reader, walk_errors), walk_errors
+        tree = [Unit("terraform_tree", path, tf_dirs)] if tf_dirs else []
+        return tree + _templates_and_assemblies(path, reader, walk_errors, listing), walk_errors
     if _has_tf(path):
         return [Unit("terraform", path)], []
     # A directory of templates or plans (no .tf files): read each one that is recognised.
@@ -277,6 +309,15 @@ def load_unit(unit: Unit, options: LoadOptions) -> Model:
         (load,) = _front_end("linter.cloudformation", "load_template")
     model: Model = load(unit.path, options)
     return model
+
+
+def load_tree(unit: Unit, options: LoadOptions) -> list[Model]:
+    """Every root module below a --recursive target (see linter/terraform/survey.py)."""
+    (load,) = _front_end("linter.terraform.survey", "load_tree")
+    (stats,) = _front_end("linter.terraform", "total_stats")
+    models, _plan, parse_stats = load(unit.path, unit.dirs or [], options)
+    stats.add(parse_stats)
+    return list(models)
 
 
 def target_options(request: LintRequest, path: Path, model: Model) -> LoadOptions:
@@ -356,6 +397,9 @@ def load_models(request: LintRequest, progress: Progress | None = None) -> list[
         if progress is not None:
             progress(f"reading {rel or '.'} ({i}/{len(units)})")
         try:
+            if unit.kind == "terraform_tree":
+                models.extend(load_tree(unit, options))
+                continue
             models.append(load_unit(unit, options))
         except FrontEndMissing as exc:
             model.errors.append(InputError("cannot read input", f"{rel}: {exc}", Location(rel)))
@@ -433,7 +477,8 @@ def lint(request: LintRequest, progress: Progress | None = None) -> Report:
         progress("checking")
     suppressed: list[Finding] = []
     findings, model = judge(models, request, suppressed)
-    errors = [*request.config.errors, *model.errors]
+    # The same error once: a file shared by several root modules is read by each of them.
+    errors = list(dict.fromkeys([*request.config.errors, *model.errors]))
     return Report(
         findings=findings,
         errors=errors,

@@ -32,13 +32,12 @@ are merged into their blocks.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from linter import limits
 from linter.model import InputError, Model
 from linter.options import LoadOptions
-from linter.safe_files import NotRegularFile, SafeReader, UnsafePath
+from linter.safe_files import SafeReader
 from linter.terraform.blocks import ParseStats
 from linter.terraform.extract import Extractor
 from linter.terraform.modules import Loader, ModuleInstance
@@ -48,29 +47,6 @@ __all__ = ["ParseStats", "find_root_modules", "last_stats", "load_many", "load_t
 
 last_stats = ParseStats()
 total_stats = ParseStats()  # summed over every load in this process (for --recursive runs)
-
-_SKIP_DIRS = {".terraform", ".git", "node_modules", ".venv", "cdk.out", "__pycache__"}
-_MODULE_START = re.compile(r'^module[ \t]+"[^"]*"[ \t]*\{', re.M)
-_LOCAL_SOURCE = re.compile(r'^[ \t]*source[ \t]*=[ \t]*"(\.{1,2}/[^"]*)"', re.M)
-
-
-def local_module_sources(text: str) -> list[str]:
-    """The local `source` ("./x", "../x") of each module block: the first source line after
-    each `module "name" {`. Linear: the two kinds of line are found in one pass each and
-    merged (one lazy regex from each module start to its source rescans the rest of the file
-    for every module block whose source is not local, quadratic on a file of them)."""
-    starts = [m.start() for m in _MODULE_START.finditer(text)]
-    if not starts:
-        return []
-    found: list[str] = []
-    i, claimed = 0, -1
-    for m in _LOCAL_SOURCE.finditer(text, starts[0]):
-        while i < len(starts) and starts[i] < m.start():
-            i += 1
-        if i - 1 != claimed:  # the first source since the latest module start
-            claimed = i - 1
-            found.append(m.group(1))
-    return found
 
 
 def load_terraform(directory: Path, options: LoadOptions) -> Model:
@@ -137,39 +113,18 @@ def load_many(
     return models
 
 
-def _tf_dirs(directory: Path, reader: SafeReader) -> list[tuple[Path, list[str]]]:
-    """Directories holding .tf files, with the names of their .tf files (the walk follows
-    no link and stays in the root: SafeReader.walk)."""
-    out: list[tuple[Path, list[str]]] = []
-    for dirpath, _dirnames, filenames in reader.walk(directory, frozenset(_SKIP_DIRS)):
-        if any(f.endswith((".tf", ".tf.json")) for f in filenames):
-            out.append((Path(dirpath), sorted(f for f in filenames if f.endswith(".tf"))))
-    return out
-
-
 def find_root_modules(directory: Path, reader: SafeReader | None = None) -> list[Path]:
     """Directories holding .tf files that are not only called as local modules by others
-    (tflint's --recursive). A directory nobody calls is a root module. Files are read through
-    `reader` (default: one confined to `directory`): a link out of the root, a FIFO or a file
-    over the size limit is not read here (loading the module reports it)."""
+    (tflint's --recursive): a directory no local `module` call names is a root module. Files
+    are read through `reader` (default: one confined to `directory`); the walk follows no link
+    and stays inside the root. One process; a --recursive run uses `survey.load_tree`."""
+    from linter.lint import terraform_dirs, walk_once
+    from linter.terraform.survey import plan, survey
+    from linter.workers import Shares
+
     reader = reader or SafeReader(directory)
-    called: set[Path] = set()
-    dirs = _tf_dirs(Path(directory), reader)
-    for d, names in dirs:
-        for name in names:
-            path = os.path.join(d, name)
-            try:  # the walk's directories are real: no realpath for a plain file
-                data = reader.read_entry(path)
-            except NotRegularFile:  # a link (resolved and confined) or a FIFO (not read)
-                try:
-                    data = reader.read_bytes(path) if os.path.islink(path) else b""
-                except (OSError, UnsafePath):
-                    continue
-            except OSError:
-                continue
-            text = data.decode("utf-8", errors="replace")
-            if "module" not in text:
-                continue
-            for source in local_module_sources(text):
-                called.add(Path(os.path.normpath(d / source)))
-    return [d for d, _ in dirs if Path(os.path.normpath(d)) not in called]
+    dirs = terraform_dirs(walk_once(Path(directory), reader))
+    options = LoadOptions(reader=reader)
+    with Shares[object](1) as shares:
+        facts, _owner, _stats = survey(Path(directory), dirs, options, shares)
+    return plan(Path(directory), dirs, facts, options).roots

@@ -36,15 +36,20 @@ from linter.terraform.modules import (
     FileProblem,
     Loader,
     ModuleCall,
-    ModuleDir,
     ModuleInstance,
     ResourceCollection,
     ResourceInstance,
     Scope,
-    cycle_message,
     expand,
 )
-from linter.terraform.scanner import TopBlock
+from linter.terraform.reach import (
+    Call,
+    LazyFacts,
+    calls_of,
+    cycle_error,
+    local_call,
+    reaches_relevant,
+)
 
 LISTENER_TYPES = {"aws_lb_listener", "aws_alb_listener"}
 LISTENER_CERT_TYPES = {"aws_lb_listener_certificate", "aws_alb_listener_certificate"}
@@ -99,58 +104,28 @@ class Extractor:
     def relevant(self, mod: ModuleInstance, name: str) -> bool:
         """Does the module called `name` (or anything it calls) define certificates or
         endpoints? Decided by the scanner alone, without parsing, once per directory."""
-        path = self._local_call(mod.dir, mod.dir.module_calls[name])
+        path = local_call(self.loader, mod.dir, mod.dir.module_calls[name])
         if not isinstance(path, Path):
             return path
         key = str(path)
         if key not in self._relevant:
-            self._relevant[key] = self._reaches_relevant(path, str(mod.dir.path))
+            self._relevant[key] = reaches_relevant(
+                key,
+                str(mod.dir.path),
+                self._facts,
+                self.loader.options.limits.depth,
+                self._cycle,
+            )
         return self._relevant[key]
 
-    def _local_call(self, caller: ModuleDir, top: TopBlock) -> Path | bool:
-        """The directory a local module call names, or whether to follow a call that names
-        none (a downloaded module, or one whose problem is reported when it is followed)."""
-        source = caller.module_source(top) or ""
-        if not source.startswith(("./", "../")):
-            return self.loader.options.call_module_type == "all"
-        try:
-            path = self.loader.options.reader.resolve(source, base=caller.path)
-        except Exception:
-            return True  # reported when the call is followed
-        return path if path.is_dir() else True
+    def _facts(self, key: str) -> LazyFacts:
+        child = self.loader.dir(Path(key))
+        relevant = any(r[1] in RELEVANT_TYPES for r in child.resources)
+        return LazyFacts(relevant, calls_of(self.loader, child))
 
-    def _reaches_relevant(self, start: Path, caller: str) -> bool:
-        """Depth-first over the module directories below `start`, each visited once (a
-        diamond of calls is not walked twice per path: 2^depth). A call back into the chain
-        that leads to it is a cycle: reported at that call, and not followed."""
-        visited: set[str] = set()
-        stack: list[tuple[Path, tuple[str, ...]]] = [(start, (caller,))]
-        while stack:
-            path, chain = stack.pop()
-            key = str(path)
-            if key in visited:
-                continue
-            visited.add(key)
-            child = self.loader.dir(path)
-            if any(r[1] in RELEVANT_TYPES for r in child.resources):
-                return True
-            if len(chain) > self.loader.options.limits.depth:
-                return True  # followed, and reported, by the module call itself
-            for n, top in child.module_calls.items():
-                target = self._local_call(child, top)
-                if not isinstance(target, Path):
-                    if target:
-                        return True
-                    continue
-                if str(target) in (*chain, key):
-                    self.loader.error(
-                        "module cycle",
-                        cycle_message(n, child.module_source(top) or ""),
-                        self.loader.location(top),
-                    )
-                    continue
-                stack.append((target, (*chain, key)))
-        return False
+    def _cycle(self, call: Call) -> None:
+        e = cycle_error(call)
+        self.loader.error(e.summary, e.message, e.location)
 
     def instance(self, inst: ResourceInstance) -> None:
         if id(inst) in self._walked:

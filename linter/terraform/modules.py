@@ -323,6 +323,15 @@ class Loader:
         self._modules_json: dict[str, str] | None = None
         self.module_instances = 0  # bounded by limits.instances
 
+    def reset(self) -> None:
+        """Forget directories, errors and stats, keeping the options (a survey reuses one
+        loader for every directory it reads; the files' scans stay in `_FILES`)."""
+        self.stats = ParseStats()
+        self.errors = []
+        self.dirs.clear()
+        self._by_given.clear()
+        self._error_keys.clear()
+
     def rel(self, path: Path | str) -> str:
         return self.options.reader.relative(path)
 

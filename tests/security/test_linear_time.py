@@ -15,23 +15,11 @@ import pytest
 from fixtures.pki import issue
 from linter import material
 from linter.cloudformation.intrinsics import _SUB_VAR
-from linter.terraform import local_module_sources
 from linter.terraform.blocks import _literal_key
 from tests.security import hostile
 from tests.security.bounded import PLANTED_RULE, PLANTED_TF, TIMEOUT_S, run_bounded
 
-OLD_MODULE_SOURCE = re.compile(
-    r'^module[ \t]+"[^"]*"[ \t]*\{.*?^[ \t]*source[ \t]*=[ \t]*"(\.{1,2}/[^"]*)"', re.M | re.S
-)
 OLD_LITERAL_KEY = re.compile(r'private_key\w*[ \t]*=[ \t]*(?:<<|"(?!\$\{file))')
-
-
-def test_module_sources_are_those_the_old_pattern_found() -> None:
-    text = (
-        'module "a" {\n  source = "./a"\n}\nmodule "b" {\n  source = "git::https://x"\n}\n'
-        'module "c" {\n  version = "1"\n  source   = "../c"\n}\nlocals {\n  source = "./no"\n}\n'
-    )
-    assert local_module_sources(text) == [m.group(1) for m in OLD_MODULE_SOURCE.finditer(text)]
 
 
 def test_recursive_discovery_over_a_large_file_of_module_blocks(tmp_path: Path) -> None:

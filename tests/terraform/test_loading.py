@@ -263,17 +263,22 @@ variable "count_{i}" {{
 
 
 def test_parse_work_grows_with_what_is_relevant_not_with_the_tree(tmp_path: Path) -> None:
+    from linter.terraform.modules import forget_files
+    from linter.terraform.survey import load_tree
+
     _monorepo(tmp_path, 40)
-    totals = []
-    for root in find_root_modules(tmp_path):
-        model = load_terraform(root, LoadOptions.for_root(tmp_path))
-        totals.append(model.parse_stats)  # type: ignore[attr-defined]
-    tree_bytes = sum(s.bytes_in_tree for s in totals)
-    parsed = sum(s.bytes_parsed + s.bytes_split for s in totals)
-    assert tree_bytes == sum(p.stat().st_size for p in tmp_path.rglob("*.tf"))
+    forget_files()  # as a new process: nothing read yet
+    dirs = sorted({p.parent for p in tmp_path.rglob("*.tf")})
+    models, plan, stats = load_tree(tmp_path, dirs, LoadOptions.for_root(tmp_path), jobs=1)
+    parsed = stats.bytes_parsed + stats.bytes_split
+    # every file read once; only svc0 (the listener) is loaded
+    assert stats.bytes_in_tree == sum(p.stat().st_size for p in tmp_path.rglob("*.tf"))
+    assert stats.files_read == len(list(tmp_path.rglob("*.tf")))
+    assert plan.to_load == [tmp_path / "svc0"] and len(plan.roots) == 40
+    assert sum(len(m.bindings) for m in models) == 1
     # only the listener and the variable it reads are parsed, not the 40 services
     assert 0 < parsed <= len(LISTENER.encode())
-    assert parsed < tree_bytes / 100
+    assert parsed < stats.bytes_in_tree / 100
 
 
 @pytest.mark.parametrize("mode", ["none", "local"])

@@ -1,0 +1,135 @@
+"""A --recursive run surveys every directory once, then loads only the root modules that reach
+something: its findings and errors must be those of loading every root module, each file's
+error must be said once, and a file no root module reaches must still be checked."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from linter.engine import Settings, evaluate
+from linter.lint import LintRequest, lint, terraform_dirs, walk_once
+from linter.model import Model
+from linter.options import LoadOptions
+from linter.safe_files import SafeReader
+from linter.terraform import find_root_modules, load_terraform
+from linter.terraform.modules import forget_files
+from linter.terraform.survey import load_tree
+from tests.terraform.conftest import write_tree
+
+LISTENER = """
+resource "aws_lb_listener" "l" {
+  protocol        = "HTTPS"
+  certificate_arn = "arn:aws:acm:eu-west-1:111122223333:certificate/x"
+}
+"""
+BROKEN = 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n'  # never closed
+
+
+def _run(top: Path, jobs: str = "1") -> tuple[list[str], list[tuple[str, str, str]]]:
+    """(rules of the findings, (summary, file, message) of the errors) of a --recursive run."""
+    options = LoadOptions.for_root(top, environ={"CERTFIT_JOBS": jobs})
+    report = lint(LintRequest(paths=[top], options=options, recursive=True))
+    errors = [(e.summary, e.location.file if e.location else "", e.message) for e in report.errors]
+    return sorted(f.rule for f in report.findings), errors
+
+
+def _model_facts(models: list[Model]) -> tuple[list[tuple[str, ...]], set[tuple[str, ...]]]:
+    found = sorted(
+        (f.rule, f.message, str(f.location)) for m in models for f in evaluate(m, Settings())
+    )
+    errors = {(e.summary, e.message, str(e.location)) for m in models for e in m.errors}
+    return found, errors
+
+
+def test_a_broken_file_in_a_shared_module_is_reported_once(tmp_path: Path) -> None:
+    call = 'module "shared" {\n  source = "../shared"\n}\n'
+    write_tree(
+        tmp_path,
+        {"a/main.tf": call, "b/main.tf": call + LISTENER, "shared/main.tf": BROKEN},
+    )
+    for jobs in ("1", "2"):
+        _, errors = _run(tmp_path, jobs)
+        assert [(s, f) for s, f, _ in errors] == [("file does not parse", "shared/main.tf")]
+
+
+def test_a_file_no_root_module_reaches_is_still_checked(tmp_path: Path) -> None:
+    # a and b call each other, so neither is a root module and neither is ever loaded
+    write_tree(
+        tmp_path,
+        {
+            "a/main.tf": 'module "b" {\n  source = "../b"\n}\n',
+            "b/main.tf": 'module "a" {\n  source = "../a"\n}\n',
+            "b/broken.tf": BROKEN,
+            "live/main.tf": LISTENER,
+        },
+    )
+    assert find_root_modules(tmp_path) == [tmp_path / "live"]
+    rules, errors = _run(tmp_path)
+    assert rules  # the listener is still judged
+    assert [(s, f) for s, f, _ in errors] == [("file does not parse", "b/broken.tf")]
+
+
+def test_a_root_module_reaching_nothing_still_reports_its_module_cycle(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "live/main.tf": 'module "m" {\n  source = "../m"\n}\n',
+            "m/main.tf": 'module "n" {\n  source = "../n"\n}\n',
+            "n/main.tf": 'module "m" {\n  source = "../m"\n}\n',
+        },
+    )
+    forget_files()
+    dirs = terraform_dirs(walk_once(tmp_path, SafeReader(tmp_path)))
+    options = LoadOptions.for_root(tmp_path)
+    models, plan, _ = load_tree(tmp_path, dirs, options, jobs=1)
+    assert plan.roots == [tmp_path / "live"] and plan.to_load == []  # answered without loading
+    reference = load_terraform(tmp_path / "live", options)
+    assert [e.summary for e in reference.errors] == ["module cycle"]
+    assert _model_facts(models)[1] == _model_facts([reference])[1]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_survey_finds_what_loading_every_root_module_finds(
+    trees: Path, tmp_path: Path, jobs: int
+) -> None:
+    """The fixture trees, plus root modules that reach nothing (one through a module cycle,
+    one with a broken file, one through a remote module): the same findings and the same
+    errors as loading every root module."""
+    top = tmp_path / "repo"
+    shutil.copytree(trees / "terraform", top, symlinks=True)
+    write_tree(
+        top,
+        {
+            "quiet/main.tf": 'module "m" {\n  source = "../quiet_m"\n}\n',
+            "quiet_m/main.tf": 'module "n" {\n  source = "../quiet_n"\n}\n',
+            "quiet_n/main.tf": 'module "m" {\n  source = "../quiet_m"\n}\n',
+            "quiet_broken/main.tf": BROKEN,
+            "quiet_remote/main.tf": 'module "r" {\n  source = "org/x/aws"\n}\n',
+        },
+    )
+    reader = SafeReader(top)
+    options = LoadOptions.for_root(top)
+    dirs = terraform_dirs(walk_once(top, reader))
+    forget_files()
+    reference = [load_terraform(r, options) for r in find_root_modules(top, reader)]
+    forget_files()
+    models, plan, _ = load_tree(top, dirs, options, jobs=jobs)
+    assert {top / "quiet", top / "quiet_broken", top / "quiet_remote"} <= set(plan.roots)
+    assert not {top / "quiet", top / "quiet_broken", top / "quiet_remote"} & set(plan.to_load)
+    assert _model_facts(models) == _model_facts(reference)
+
+
+def test_a_run_reads_each_file_once(tmp_path: Path) -> None:
+    files = {f"svc{i}/main.tf": 'module "m" {\n  source = "../mod"\n}\n' for i in range(10)}
+    files["mod/main.tf"] = LISTENER
+    files["mod/other.tf"] = 'resource "aws_s3_bucket" "b" {}\n'
+    write_tree(tmp_path, files)
+    forget_files()
+    dirs = terraform_dirs(walk_once(tmp_path, SafeReader(tmp_path)))
+    models, plan, stats = load_tree(tmp_path, dirs, LoadOptions.for_root(tmp_path), jobs=1)
+    assert len(plan.to_load) == 10  # every root reaches the listener
+    assert stats.files_read == len(files)
+    assert sum(len(m.bindings) for m in models) == 10
