@@ -96,8 +96,8 @@ def _describe(mode: int) -> str:
     return "not a regular file"
 
 
-def _read_fd(fd: int, shown: str, limit: int | None) -> bytes:
-    st = os.fstat(fd)
+def _read_fd(fd: int, shown: str, limit: int | None, st: os.stat_result | None = None) -> bytes:
+    st = st if st is not None else os.fstat(fd)
     if not stat.S_ISREG(st.st_mode):
         raise NotRegularFile(f"'{shown}' is {_describe(st.st_mode)}, not a regular file; not read")
     if limit is not None and st.st_size > limit:
@@ -274,6 +274,15 @@ class SafeReader:
         root) and whose last part must not be a link: no realpath, so a directory listing is
         read at the cost of an open. A link (even one swapped in) is refused by O_NOFOLLOW."""
         return read_regular(path, shown=shown, limit=self.max_bytes)
+
+    def read_entry_stat(self, path: str, shown: str | None = None) -> tuple[bytes, os.stat_result]:
+        """`read_entry`, with the open descriptor's stat (a cache's key, at no extra stat)."""
+        fd = _open(path, shown if shown is not None else path, follow=False)
+        try:
+            st = os.fstat(fd)
+            return _read_fd(fd, shown if shown is not None else path, self.max_bytes, st), st
+        finally:
+            os.close(fd)
 
     def is_file(self, path: Path | str, base: Path | str | None = None) -> bool:
         """A regular file this reader may read (checked again on the descriptor when read)."""

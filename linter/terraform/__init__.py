@@ -32,6 +32,7 @@ are merged into their blocks.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from linter import limits
@@ -41,6 +42,7 @@ from linter.safe_files import SafeReader
 from linter.terraform.blocks import ParseStats
 from linter.terraform.extract import Extractor
 from linter.terraform.modules import Loader, ModuleInstance
+from linter.terraform.reach import DirFacts
 from linter.terraform.variables import root_values
 
 __all__ = ["ParseStats", "find_root_modules", "last_stats", "load_many", "load_terraform"]
@@ -49,8 +51,12 @@ last_stats = ParseStats()
 total_stats = ParseStats()  # summed over every load in this process (for --recursive runs)
 
 
-def load_terraform(directory: Path, options: LoadOptions) -> Model:
-    """Read one root module directory into a Model (errors included, never raised)."""
+def load_terraform(
+    directory: Path, options: LoadOptions, facts: Mapping[str, DirFacts] | None = None
+) -> Model:
+    """Read one root module directory into a Model (errors included, never raised). `facts`:
+    what a survey found of the tree's directories (which modules reach anything is then known
+    without reading them again)."""
     global last_stats
     directory = Path(directory)
     loader = Loader(options, directory)
@@ -61,7 +67,7 @@ def load_terraform(directory: Path, options: LoadOptions) -> Model:
     root_dir = loader.dir(directory)
     root = ModuleInstance(loader, root_dir, "", ())
     root.root_values_fn = lambda: root_values(root, loader)  # read only if a var is used
-    extractor = Extractor(loader)
+    extractor = Extractor(loader, facts)
     try:
         with limits.using(options.limits):
             extractor.walk(root)

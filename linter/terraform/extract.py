@@ -7,6 +7,7 @@ known becomes a KeyInfo (or PEM bytes for the engine to inspect), what is not kn
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ from linter.terraform.modules import (
 )
 from linter.terraform.reach import (
     Call,
+    DirFacts,
     LazyFacts,
     calls_of,
     cycle_error,
@@ -72,8 +74,9 @@ def _s(v: Any) -> str | None:
 
 
 class Extractor:
-    def __init__(self, loader: Loader) -> None:
+    def __init__(self, loader: Loader, facts: Mapping[str, DirFacts] | None = None) -> None:
         self.loader = loader
+        self._known = facts or {}  # directories a survey has read: their facts
         self.model = Model()
         self._certs: dict[int, Certificate] = {}
         self._arn_certs: dict[Any, Certificate] = {}
@@ -118,7 +121,10 @@ class Extractor:
             )
         return self._relevant[key]
 
-    def _facts(self, key: str) -> LazyFacts:
+    def _facts(self, key: str) -> DirFacts | LazyFacts:
+        known = self._known.get(key)
+        if known is not None:
+            return known
         child = self.loader.dir(Path(key))
         relevant = any(r[1] in RELEVANT_TYPES for r in child.resources)
         return LazyFacts(relevant, calls_of(self.loader, child))

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,10 +136,11 @@ class ModuleDir:
                     f"{err}; the blocks before line {err.block_line} are still read",
                     Location(rel, err.line, err.column),
                 )
-            for b in blocks:
-                if _is_override(name):
+            if _is_override(name):
+                for b in blocks:
                     self._override(b)
-                else:
+            else:
+                for b in blocks:
                     self._index(b)
 
     def _override(self, b: TopBlock) -> None:
@@ -264,7 +267,7 @@ class ModuleDir:
 
 # Files indexed in this process, by (path, rel, mtime, size): a --recursive run over many root
 # modules reads a shared local module once. Parsed blocks likewise, by their TopBlock.
-_FILES: dict[tuple[str, str], tuple[int, int, list[TopBlock], ScanError | None]] = {}
+_FILES: dict[tuple[str, str], tuple[int, int, list[TopBlock], ScanError | None, int]] = {}
 _PARSED: dict[int, tuple[TopBlock, Block | Exception]] = {}
 
 
@@ -284,18 +287,37 @@ def forget_files() -> None:
     _PARSED.clear()
 
 
+_run = [0, 0]  # [the current run, or 0 outside one; the last run's number]
+
+
+@contextmanager
+def one_run() -> Iterator[None]:
+    """A run (a --recursive survey and its loads): a file read in it is used as read, with no
+    stat to check it did not change, so its survey and its loads see the same text. Outside a
+    run, a remembered file is used only if its mtime and size are unchanged."""
+    _run[1] += 1
+    previous, _run[0] = _run[0], _run[1]
+    try:
+        yield
+    finally:
+        _run[0] = previous
+
+
 def _index_file(
     path: str, rel: str, loader: Loader
 ) -> tuple[list[TopBlock], ScanError | None] | None:
+    key = (path, rel)
+    hit = _FILES.get(key)
     try:
-        st = os.stat(path)
-        key = (path, rel)
-        hit = _FILES.get(key)
-        if hit is not None and hit[0] == st.st_mtime_ns and hit[1] == st.st_size:
-            return hit[2], hit[3]
+        if hit is not None:
+            if hit[4] and hit[4] == _run[0]:
+                return hit[2], hit[3]
+            st = os.stat(path)
+            if hit[0] == st.st_mtime_ns and hit[1] == st.st_size:
+                return hit[2], hit[3]
         # The directory is a confined real path and a link was resolved by scan(): no
         # realpath here (O_NOFOLLOW refuses a link swapped in since).
-        data = loader.options.reader.read_entry(path, shown=rel)
+        data, st = loader.options.reader.read_entry_stat(path, shown=rel)
     except OSError as e:
         loader.error("cannot read file", str(e), Location(rel))
         return None
@@ -304,7 +326,7 @@ def _index_file(
     loader.stats.bytes_in_tree += len(data)
     text = data.decode("utf-8-sig", errors="replace")
     blocks, err = index_json(text, rel) if path.endswith(".json") else index(text, rel)
-    _FILES[key] = (st.st_mtime_ns, st.st_size, blocks, err)
+    _FILES[key] = (st.st_mtime_ns, st.st_size, blocks, err, _run[0])
     return blocks, err
 
 
@@ -581,8 +603,16 @@ class ModuleInstance:
         self._regions: dict[str, str | None] = {}
         self.root_values: dict[str, Any] | None = None
         self.root_values_fn: Any = None  # computes root_values on first use (tfvars, env)
-        rel = os.path.relpath(dir_.path, loader.root_dir)
-        self.path_module = "." if rel == "." else Path(rel).as_posix()
+        self._path_module: str | None = None
+
+    @property
+    def path_module(self) -> str:
+        """path.module: the module's directory relative to the root module's (made on first
+        use: most instances never need it, and relpath is not free)."""
+        if self._path_module is None:
+            rel = os.path.relpath(self.dir.path, self.loader.root_dir)
+            self._path_module = "." if rel == "." else Path(rel).as_posix()
+        return self._path_module
 
     def prefix(self) -> str:
         return f"{self.address}." if self.address else ""
