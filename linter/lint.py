@@ -170,13 +170,14 @@ def _templates_and_assemblies(
 
     top_real = str(reader.resolve(top))
     skipped: set[str] = set()  # directories not walked for templates, and those below them
-    for dirpath, _dirnames, filenames in listing:
+    for dirpath, dirnames, filenames in listing:
         parent = os.path.dirname(dirpath)
         if parent in skipped or (dirpath != top_real and os.path.basename(dirpath) == "venv"):
             skipped.add(dirpath)
             continue
         here = Path(dirpath)
-        if dirpath != top_real and _is_cloud_assembly(here, reader):
+        listed = "manifest.json" in filenames or "manifest.json" in dirnames
+        if dirpath != top_real and listed and _is_cloud_assembly(here, reader):
             units.append(Unit("cdk_out", here))
             skipped.add(dirpath)
             continue

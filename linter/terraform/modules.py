@@ -290,6 +290,11 @@ def forget_files() -> None:
 _run = [0, 0]  # [the current run, or 0 outside one; the last run's number]
 
 
+def current_run() -> int:
+    """The number of the run under way (see one_run), 0 outside one."""
+    return _run[0]
+
+
 @contextmanager
 def one_run() -> Iterator[None]:
     """A run (a --recursive survey and its loads): a file read in it is used as read, with no

@@ -11,12 +11,14 @@ serves both, so the two cannot disagree.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from linter.model import InputError, Location
-from linter.terraform.modules import Loader, ModuleDir, cycle_message
+from linter.safe_files import SafeReader
+from linter.terraform.modules import Loader, ModuleDir, current_run, cycle_message
 from linter.terraform.scanner import TopBlock
 
 
@@ -53,8 +55,27 @@ def local_call(loader: Loader, caller: ModuleDir, top: TopBlock) -> Path | bool:
 def _resolve(loader: Loader, caller: ModuleDir, source: str) -> Path | bool:
     if not source.startswith(("./", "../")):
         return loader.options.call_module_type == "all"
+    reader = loader.options.reader
+    run = current_run()
+    if run:  # in a run, many directories name the same module: one realpath for them all
+        if _targets_run[0] != run:
+            _targets.clear()
+            _targets_run[0] = run
+        key = (id(reader), os.path.normpath(os.path.join(caller.path, source)))
+        found = _targets.get(key)
+        if found is None:
+            found = _targets[key] = _target(reader, caller, source)
+        return found
+    return _target(reader, caller, source)
+
+
+_targets: dict[tuple[int, str], Path | bool] = {}  # in the current run only
+_targets_run = [0]
+
+
+def _target(reader: SafeReader, caller: ModuleDir, source: str) -> Path | bool:
     try:
-        path = loader.options.reader.resolve(source, base=caller.path)
+        path = reader.resolve(source, base=caller.path)
     except Exception:
         return True  # reported when the call is followed
     return path if path.is_dir() else True
