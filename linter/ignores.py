@@ -116,13 +116,11 @@ def _read(reader: SafeReader, file: str) -> str | None:
         from linter.kubernetes import stdin_text
 
         return stdin_text()
-    try:
-        real = reader.resolve(file)
-        if not real.is_file() or real.stat().st_size > _MAX_BYTES:
-            return None
-        return reader.read_bytes(file).decode("utf-8", errors="replace")
+    try:  # one confined read (a FIFO, a link out of the root or a huge file is refused)
+        data = reader.read_bytes(file)
     except (OSError, UnsafePath):
         return None
+    return None if len(data) > _MAX_BYTES else data.decode("utf-8", errors="replace")
 
 
 def _suppression_matches(s: Suppression, f: Finding, root: Path) -> bool:

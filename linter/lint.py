@@ -181,7 +181,7 @@ def _templates_and_assemblies(
             units.append(Unit("cdk_out", here))
             skipped.add(dirpath)
             continue
-        for name in sorted(filenames):
+        for name in sorted(n for n in filenames if n.lower().endswith(TEMPLATE_SUFFIXES)):
             child = here / name
             suffix = child.suffix.lower()
             if suffix not in TEMPLATE_SUFFIXES:

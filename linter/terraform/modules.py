@@ -116,10 +116,10 @@ class ModuleDir:
         except OSError:
             entries = []
         rel_dir = loader.rel(self.path)
-        base = str(self.path)
+        base = os.path.join(str(self.path), "")  # with its separator: one join per directory
         for name, link in entries:
             rel = name if rel_dir in (".", "") else f"{rel_dir}/{name}"
-            path = os.path.join(base, name)
+            path = base + name
             if link:  # a .tf file may be a link, but never one out of the root
                 try:
                     path = str(loader.options.reader.resolve(path))
@@ -142,6 +142,23 @@ class ModuleDir:
             else:
                 for b in blocks:
                     self._index(b)
+
+    def forget(self) -> None:
+        """Drop what was indexed and parsed here: its definitions point back at this
+        directory, so without this the directory lives until the collector finds the cycle."""
+        for table in (
+            self.resources,
+            self.variables,
+            self.outputs,
+            self.module_calls,
+            self.providers,
+            self._overrides,
+            self._merged,
+            self._parsed,
+            self._local_names,
+        ):
+            table.clear()
+        self.locals.clear()
 
     def _override(self, b: TopBlock) -> None:
         """Terraform merges an override file's block into the block of the same address,
@@ -355,6 +372,8 @@ class Loader:
         loader for every directory it reads; the files' scans stay in `_FILES`)."""
         self.stats = ParseStats()
         self.errors = []
+        for d in self.dirs.values():
+            d.forget()
         self.dirs.clear()
         self._by_given.clear()
         self._error_keys.clear()
@@ -368,14 +387,16 @@ class Loader:
             self._error_keys.add(key)
             self.errors.append(InputError(summary, message, location))
 
-    def dir(self, path: Path) -> ModuleDir:
+    def dir(self, path: Path, real: bool = False) -> ModuleDir:
+        """The directory at `path`, scanned (`real`: the path is already a real path, e.g.
+        from the run's walk, so no realpath is needed)."""
         key = str(path)
         d = self._by_given.get(key)
         if d is None:
-            real = Path(os.path.realpath(path))
-            if real not in self.dirs:
-                self.dirs[real] = ModuleDir(real, self)
-            d = self._by_given[key] = self.dirs[real]
+            real_path = path if real else Path(os.path.realpath(path))
+            if real_path not in self.dirs:
+                self.dirs[real_path] = ModuleDir(real_path, self)
+            d = self._by_given[key] = self.dirs[real_path]
         d.scan()
         return d
 

@@ -95,10 +95,13 @@ def calls_of(loader: Loader, d: ModuleDir) -> Iterator[Call]:
         )
 
 
-def facts_of(loader: Loader, path: Path, relevant_types: Collection[str]) -> DirFacts:
-    """A directory's facts from the loader's scan, with the errors that scan reported."""
+def facts_of(
+    loader: Loader, path: Path, relevant_types: Collection[str], real: bool = False
+) -> DirFacts:
+    """A directory's facts from the loader's scan, with the errors that scan reported
+    (`real`: `path` is a real path already)."""
     before = len(loader.errors)
-    d = loader.dir(path)
+    d = loader.dir(path, real)
     relevant = any(key[1] in relevant_types for key in d.resources)
     facts = DirFacts(str(d.path), relevant)
     facts.calls = list(calls_of(loader, d))

@@ -63,10 +63,15 @@ def _survey_one(common: _SurveyCommon, path: Path) -> tuple[DirFacts, ParseStats
     if loader is None:
         _loaders.clear()
         loader = _loaders[id(common)] = Loader(common.options, common.top)
-    loader.reset()
     with limits.using(common.options.limits):
-        facts = facts_of(loader, path, RELEVANT_TYPES)
-    return facts, loader.stats
+        facts = facts_of(loader, path, RELEVANT_TYPES, real=True)  # walked: real paths
+    stats = loader.stats
+    loader.reset()
+    # What is left is what the loads reuse (the file's scans): out of the collector's sight
+    # until the run ends (gc.freeze is a list splice), so each pass walks one directory's
+    # young objects, not the whole tree read so far.
+    gc.freeze()
+    return facts, stats
 
 
 @dataclass
@@ -85,13 +90,15 @@ def _load_one(common: _LoadCommon, path: Path) -> Model:
 def _fewer_collections() -> Iterator[None]:
     """The survey keeps every file's scan: hundreds of thousands of objects that live until
     the end. The collector's default pace walks them again and again (about a second on the
-    benchmark tree); a larger first generation does the same work in fewer, cheaper walks."""
+    benchmark tree): the survey freezes them as it goes (see _survey_one), they are unfrozen
+    when the run ends, and a larger first generation makes the remaining passes fewer."""
     threshold = gc.get_threshold()
     gc.set_threshold(max(threshold[0], 20_000), *threshold[1:])
     try:
         yield
     finally:
         gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 def survey(
