@@ -92,11 +92,21 @@ class RuleContext:
         return cert.key
 
 
+def evaluate_early(model: Model, settings: Settings) -> None:
+    """Judge a model where it was loaded (a worker process), so the calling process does not
+    judge it again: `evaluate` with the same settings returns these findings, once. Only for
+    a model nothing changes after loading (not with --aws, which fills models in later)."""
+    model.judged = (settings, evaluate(model, settings))  # type: ignore[attr-defined]
+
+
 def evaluate(model: Model, settings: Settings | None = None) -> list[Finding]:
     """All findings for the model, each rule at most once per (message, location)."""
     from linter.rules import RULES, link_for
 
     settings = settings or Settings()
+    early = model.__dict__.pop("judged", None)
+    if early is not None and early[0] == settings:
+        return list(early[1])
     ctx = RuleContext(model, settings, compat.load())
     findings: list[Finding] = []
     seen: set[tuple[object, ...]] = set()

@@ -16,13 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linter.config import Config
 from linter.model import Finding, InputError, Location, Model, Severity
 from linter.options import LoadOptions
 from linter.report import Report
 from linter.safe_files import SafeReader, UnsafePath
+
+if TYPE_CHECKING:
+    from linter.engine import Settings
 
 TEMPLATE_SUFFIXES = (".json", ".yaml", ".yml", ".template", ".cfn")
 MANIFEST_SUFFIXES = (".json", ".yaml", ".yml")  # Kubernetes manifests
@@ -312,11 +315,12 @@ def load_unit(unit: Unit, options: LoadOptions) -> Model:
     return model
 
 
-def load_tree(unit: Unit, options: LoadOptions) -> list[Model]:
-    """Every root module below a --recursive target (see linter/terraform/survey.py)."""
+def load_tree(unit: Unit, options: LoadOptions, settings: Settings | None) -> list[Model]:
+    """Every root module below a --recursive target (see linter/terraform/survey.py), each
+    judged with `settings` in the process that loaded it when they are given."""
     (load,) = _front_end("linter.terraform.survey", "load_tree")
     (stats,) = _front_end("linter.terraform", "total_stats")
-    models, _plan, parse_stats = load(unit.path, unit.dirs or [], options)
+    models, _plan, parse_stats = load(unit.path, unit.dirs or [], options, settings=settings)
     stats.add(parse_stats)
     return list(models)
 
@@ -399,7 +403,9 @@ def load_models(request: LintRequest, progress: Progress | None = None) -> list[
             progress(f"reading {rel or '.'} ({i}/{len(units)})")
         try:
             if unit.kind == "terraform_tree":
-                models.extend(load_tree(unit, options))
+                # Judged where loaded, unless --aws fills the models in afterwards.
+                early = None if request.aws else settings_for(request)
+                models.extend(load_tree(unit, options, early))
                 continue
             models.append(load_unit(unit, options))
         except FrontEndMissing as exc:
@@ -422,21 +428,28 @@ def known_rules() -> tuple[str, ...]:
     return RULE_NAMES
 
 
+def settings_for(request: LintRequest) -> Settings:
+    """What the rules judge against in this run (dates, disabled rules, severities)."""
+    from linter.engine import Settings
+
+    return Settings(
+        as_of=request.as_of,
+        expiry_days=request.expiry_days,
+        disabled_rules=request.config.disabled_rules(known_rules()),
+        severity_overrides=request.config.severity_overrides(),
+    )
+
+
 def judge(
     models: list[Model], request: LintRequest, suppressed: list[Finding] | None = None
 ) -> tuple[list[Finding], Model]:
     """Rules over each model, then ignores and suppressions, then the config's rule settings.
     Returns the findings and the merged model; silenced findings go to `suppressed`."""
     from linter import ignores
-    from linter.engine import Settings, evaluate
+    from linter.engine import evaluate
 
     config = request.config
-    settings = Settings(
-        as_of=request.as_of,
-        expiry_days=request.expiry_days,
-        disabled_rules=config.disabled_rules(known_rules()),
-        severity_overrides=config.severity_overrides(),
-    )
+    settings = settings_for(request)
     findings: list[Finding] = []
     model = Model()
     for m in models:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linter import limits
+from linter.engine import Settings, evaluate_early
 from linter.model import InputError, Model
 from linter.options import LoadOptions
 from linter.terraform.blocks import ParseStats
@@ -78,12 +79,16 @@ def _survey_one(common: _SurveyCommon, path: Path) -> tuple[DirFacts, ParseStats
 class _LoadCommon:
     options: LoadOptions
     facts: dict[str, DirFacts]
+    settings: Settings | None  # judge each model where it is loaded
 
 
 def _load_one(common: _LoadCommon, path: Path) -> Model:
     from linter.terraform import load_terraform
 
-    return load_terraform(path, common.options, common.facts)
+    model = load_terraform(path, common.options, common.facts)
+    if common.settings is not None:
+        evaluate_early(model, common.settings)
+    return model
 
 
 @contextmanager
@@ -173,11 +178,16 @@ def _reaches(root: DirFacts, lookup: object, depth: int, on_cycle: object) -> bo
 
 
 def load_tree(
-    top: Path, dirs: list[Path], options: LoadOptions, jobs: int | None = None
+    top: Path,
+    dirs: list[Path],
+    options: LoadOptions,
+    jobs: int | None = None,
+    settings: Settings | None = None,
 ) -> tuple[list[Model], Plan, ParseStats]:
     """Survey `dirs` (every directory below `top` holding .tf files, in walk order), then load
-    the root modules that reach something, each in the process that surveyed it. Returns the
-    models (the first holds the survey's errors), the plan, and the parse stats of all."""
+    the root modules that reach something, each in the process that surveyed it (and judged
+    there with `settings`, when given). Returns the models (the first holds the survey's
+    errors), the plan, and the parse stats of all."""
     if jobs is None:
         jobs = default_jobs(options.environ)
     if len(dirs) < MIN_DIRS_FOR_WORKERS:
@@ -189,7 +199,7 @@ def load_tree(
         parts: list[list[Path]] = [[] for _ in range(shares.jobs)]
         for root in the_plan.to_load:
             parts[owner[index[str(root)]]].append(root)
-        common = _LoadCommon(options, facts)
+        common = _LoadCommon(options, facts, settings)
         results = shares.run(_load_one, common, parts)  # type: ignore[arg-type]
         loaded: dict[str, Model] = {}
         for part, found in zip(parts, results, strict=True):

@@ -133,3 +133,21 @@ def test_a_run_reads_each_file_once(tmp_path: Path) -> None:
     assert len(plan.to_load) == 10  # every root reaches the listener
     assert stats.files_read == len(files)
     assert sum(len(m.bindings) for m in models) == 10
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_models_judged_where_they_were_loaded_give_the_findings_of_judging_them_here(
+    trees: Path, jobs: int
+) -> None:
+    top = trees / "terraform"
+    dirs = terraform_dirs(walk_once(top, SafeReader(top)))
+    settings = Settings(disabled_rules={"weak_key"})
+    models, _, _ = load_tree(top, dirs, LoadOptions.for_root(top), jobs=jobs, settings=settings)
+    early = [evaluate(m, settings) for m in models]
+    assert any(early)
+    assert all("judged" not in m.__dict__ for m in models)  # used once, then gone
+    late = [evaluate(m, settings) for m in models]  # judged again, here
+    assert [[(f.rule, f.message, f.location) for f in fs] for fs in early] == [
+        [(f.rule, f.message, f.location) for f in fs] for fs in late
+    ]
+    assert all(f.rule != "weak_key" for fs in early for f in fs)
