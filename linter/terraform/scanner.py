@@ -88,9 +88,7 @@ _ASCII_IDENT = r"[A-Za-z_][A-Za-z0-9_-]*+"
 # Groups: 1 the block type, 2 the rest of the header: quoted labels, the opening brace.
 _FAST_BLOCK = re.compile(
     rf"(?:[ \t\r\n]++|#[^\n]*+|//[^\n]*+|{_F_COMMENT})*+"
-    rf'({_ASCII_IDENT})((?:[ \t]*+"[^"\\\n]*+")*+[ \t]*+\{{)'
-    + _fast_body(_FAST_DEPTH)
-    + r"\}"
+    rf'({_ASCII_IDENT})((?:[ \t]*+"[^"\\\n]*+")*+[ \t]*+\{{)' + _fast_body(_FAST_DEPTH) + r"\}"
 )
 
 
