@@ -18,6 +18,7 @@ with or without space before them; a top-level block may be indented.
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -61,16 +62,20 @@ _QUOTE = "q"  # stack frame: inside a quoted template
 # depth of brackets and interpolations (`_FAST_DEPTH`); a block nested deeper, or holding
 # anything the pattern leaves out, does not match, and the exact state machine reads it. What
 # the pattern accepts it reads as `_skip_body` does, token for token (same classes, same
-# string escapes, same comments), and it is stricter, never looser: ASCII identifiers, quoted
-# labels only, no `<<` at all (heredocs), no comment in the header (the fixes are then always
-# none). Possessive repetitions only, and no two alternatives start alike except the simple
-# and the nested interpolation: no backtracking, linear time on any input.
+# string escapes, same comments, same heredoc ends), and it is stricter, never looser: ASCII
+# identifiers and heredoc markers, quoted labels only, no comment in the header, no whitespace
+# after a heredoc's closing marker (so the fixes are always none). Possessive repetitions only,
+# and no two alternatives start alike except the simple and the nested interpolation: no
+# backtracking, linear time on any input.
 _F_CHUNK = r'[^{}()\[\]"#/<]++'
 _F_COMMENT = r"/\*(?:[^*]++|\*(?!/))*+\*/"  # /\*.*?\*/, possessively
 _F_OTHER = rf"#[^\n]*+|//[^\n]*+|{_F_COMMENT}|/(?![/*])|<(?!<)"
 _F_STRING_ATOM = r'[^"\\$%\n]++|\\[^\n]|\$\$\{|%%\{|\$(?!\{)|%(?!\{)'
 _F_SIMPLE_INTERP = r'[$%]\{[^{}()\[\]"#/<]*+\}'  # "${var.x}": costs no depth
+_F_HEREDOC_TEXT = r"[^$%\n]++|\$\$\{|%%\{|[$%](?!\{)"
 _FAST_DEPTH = 3
+_FAST_HEREDOC_DEPTH = _FAST_DEPTH - 1  # heredocs: in a body or one bracket down, not deeper
+_heredoc_names = itertools.count()
 
 
 def _fast_body(depth: int) -> str:
@@ -78,10 +83,26 @@ def _fast_body(depth: int) -> str:
     if depth == 0:
         string = rf'"(?:{_F_STRING_ATOM}|{_F_SIMPLE_INTERP})*+"'
         return rf"(?:{_F_CHUNK}|{string}|{_F_OTHER})*+"
-    inner = _fast_body(depth - 1)
-    string = rf'"(?:{_F_STRING_ATOM}|{_F_SIMPLE_INTERP}|[$%]\{{{inner}\}})*+"'
-    brackets = rf"\{{{inner}\}}|\({inner}\)|\[{inner}\]"
-    return rf"(?:{_F_CHUNK}|{string}|{brackets}|{_F_OTHER})*+"
+    inner = [_fast_body(depth - 1) for _ in range(4)]  # one each: a heredoc names a group
+    string = rf'"(?:{_F_STRING_ATOM}|{_F_SIMPLE_INTERP}|[$%]\{{{inner[0]}\}})*+"'
+    brackets = rf"\{{{inner[1]}\}}|\({inner[2]}\)|\[{inner[3]}\]"
+    heredoc = _fast_heredoc() + "|" if depth >= _FAST_HEREDOC_DEPTH else ""
+    return rf"(?:{_F_CHUNK}|{string}|{brackets}|{heredoc}{_F_OTHER})*+"
+
+
+def _fast_heredoc() -> str:
+    """`<<EOT` or `<<-EOT` to its closing line as `_heredoc_stop` finds it: the first line
+    outside `${...}`/`%{...}` that is the marker with only whitespace around it. Only a closing
+    line with nothing after the marker but `\\r` (no fix to record); interpolations without
+    brackets (`_fast_body(0)`)."""
+    name = f"h{next(_heredoc_names)}"
+    marker = rf"[^\S\n]*+(?P={name})"
+    text = rf"{_F_HEREDOC_TEXT}|{_F_SIMPLE_INTERP}|[$%]\{{{_fast_body(0)}\}}"
+    return (
+        rf"<<-?(?P<{name}>{_ASCII_IDENT})\r?\n"
+        rf"(?:(?!{marker}[^\S\n]*+(?:\n|\Z))(?:{text})*+\n)*+"
+        rf"{marker}\r?(?=\n|\Z)"
+    )
 
 
 _ASCII_IDENT = r"[A-Za-z_][A-Za-z0-9_-]*+"
@@ -283,7 +304,7 @@ def scan(
                 return blocks, err
             last = blocks[-1].start
             continue
-        type_, rest = m.groups()
+        type_, rest = m.group(1, 2)
         start = m.start(1)
         line += count("\n", last, start)
         last = start

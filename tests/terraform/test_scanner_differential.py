@@ -237,8 +237,40 @@ def test_usual_blocks_are_read_without_the_state_machine(
     assert_same_as_reference(TYPICAL)
 
 
+HEREDOCS = """\
+resource "aws_iam_policy" "p" {
+  policy = <<-EOT
+    {"Statement": [{"Resource": "${aws_s3_bucket.b.arn}/*", "x": "}"}]}
+    EOT
+  user_data = trimspace(<<EOF
+%{ for s in var.l ~}
+${s} $${literal} { [ ( "
+%{ endfor ~}
+  EOF2
+EOF
+  )
+}
+"""
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_usual_heredocs_are_read_without_the_state_machine(
+    monkeypatch: pytest.MonkeyPatch, newline: str
+) -> None:
+    text = HEREDOCS.replace("\n", newline)
+    read = _state_machine_blocks(monkeypatch)
+    [block], err = scan(text, "main.tf")
+    assert err is None
+    assert (block.line, block.end_line, block.text) == (1, 12, text.rstrip())
+    assert read == []
+    assert_same_as_reference(text)
+
+
 UNUSUAL = {
-    "heredoc": 'resource "a" "b" {\n  policy = <<-EOT\n    {"a": "}"}\n  EOT  \n}\n',
+    "heredoc closed with trailing space": 'a "b" {\n  p = <<-EOT\n    }\n  EOT  \n}\n',
+    "heredoc with a Unicode marker": "locals {\n  p = <<ÉOT\n  }\nÉOT\n}\n",
+    "heredoc in an interpolation": 'locals {\n  p = "${trimspace(<<EOT\n}\nEOT\n)}"\n}\n',
+    "heredoc interpolating brackets": "locals {\n  p = <<EOT\n${f(x)}\nEOT\n}\n",
     "bare labels": "resource aws_s3_bucket b {\n  x = 1\n}\n",
     "comment between labels": 'resource /* c */ "a" "b" {\n  x = 1\n}\n',
     "unicode type": "zürich {\n  x = 1\n}\n",
