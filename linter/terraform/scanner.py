@@ -66,13 +66,17 @@ _QUOTE = "q"  # stack frame: inside a quoted template
 # identifiers and heredoc markers, quoted labels only, no comment in the header, no whitespace
 # after a heredoc's closing marker (so the fixes are always none). Possessive repetitions only,
 # and no two alternatives start alike except the simple and the nested interpolation: no
-# backtracking, linear time on any input.
-_F_CHUNK = r'[^{}()\[\]"#/<]++'
+# backtracking, linear time on any input. Loops are unrolled, `plain*+(?:special plain*+)*+`
+# rather than `(?:plain++|special)*+`: `re` runs a one-character repetition in a tight loop, and
+# only the rarer special tokens pay for a turn of the outer one.
+_F_PLAIN = r'[^{}()\[\]"#/<]*+'  # what cannot change nesting, between brackets
 _F_COMMENT = r"/\*(?:[^*]++|\*(?!/))*+\*/"  # /\*.*?\*/, possessively
 _F_OTHER = rf"#[^\n]*+|//[^\n]*+|{_F_COMMENT}|/(?![/*])|<(?!<)"
-_F_STRING_ATOM = r'[^"\\$%\n]++|\\[^\n]|\$\$\{|%%\{|\$(?!\{)|%(?!\{)'
+_F_STRING_PLAIN = r'[^"\\$%\n]*+'
+_F_STRING_ESCAPE = r"\\[^\n]|\$\$\{|%%\{|\$(?!\{)|%(?!\{)"
 _F_SIMPLE_INTERP = r'[$%]\{[^{}()\[\]"#/<]*+\}'  # "${var.x}": costs no depth
-_F_HEREDOC_TEXT = r"[^$%\n]++|\$\$\{|%%\{|[$%](?!\{)"
+_F_HEREDOC_PLAIN = r"[^$%\n]*+"
+_F_HEREDOC_ESCAPE = r"\$\$\{|%%\{|[$%](?!\{)"
 _FAST_DEPTH = 3
 _FAST_HEREDOC_DEPTH = _FAST_DEPTH - 1  # heredocs: in a body or one bracket down, not deeper
 _heredoc_names = itertools.count()
@@ -81,13 +85,15 @@ _heredoc_names = itertools.count()
 def _fast_body(depth: int) -> str:
     """What may lie between a bracket and its closer, nesting at most `depth` deeper."""
     if depth == 0:
-        string = rf'"(?:{_F_STRING_ATOM}|{_F_SIMPLE_INTERP})*+"'
-        return rf"(?:{_F_CHUNK}|{string}|{_F_OTHER})*+"
+        special = rf"{_F_STRING_ESCAPE}|{_F_SIMPLE_INTERP}"
+        string = rf'"{_F_STRING_PLAIN}(?:(?:{special}){_F_STRING_PLAIN})*+"'
+        return rf"{_F_PLAIN}(?:(?:{string}|{_F_OTHER}){_F_PLAIN})*+"
     inner = [_fast_body(depth - 1) for _ in range(4)]  # one each: a heredoc names a group
-    string = rf'"(?:{_F_STRING_ATOM}|{_F_SIMPLE_INTERP}|[$%]\{{{inner[0]}\}})*+"'
+    special = rf"{_F_STRING_ESCAPE}|{_F_SIMPLE_INTERP}|[$%]\{{{inner[0]}\}}"
+    string = rf'"{_F_STRING_PLAIN}(?:(?:{special}){_F_STRING_PLAIN})*+"'
     brackets = rf"\{{{inner[1]}\}}|\({inner[2]}\)|\[{inner[3]}\]"
     heredoc = _fast_heredoc() + "|" if depth >= _FAST_HEREDOC_DEPTH else ""
-    return rf"(?:{_F_CHUNK}|{string}|{brackets}|{heredoc}{_F_OTHER})*+"
+    return rf"{_F_PLAIN}(?:(?:{string}|{brackets}|{heredoc}{_F_OTHER}){_F_PLAIN})*+"
 
 
 def _fast_heredoc() -> str:
@@ -97,10 +103,11 @@ def _fast_heredoc() -> str:
     brackets (`_fast_body(0)`)."""
     name = f"h{next(_heredoc_names)}"
     marker = rf"[^\S\n]*+(?P={name})"
-    text = rf"{_F_HEREDOC_TEXT}|{_F_SIMPLE_INTERP}|[$%]\{{{_fast_body(0)}\}}"
+    special = rf"{_F_HEREDOC_ESCAPE}|{_F_SIMPLE_INTERP}|[$%]\{{{_fast_body(0)}\}}"
+    line = rf"{_F_HEREDOC_PLAIN}(?:(?:{special}){_F_HEREDOC_PLAIN})*+\n"
     return (
         rf"<<-?(?P<{name}>{_ASCII_IDENT})\r?\n"
-        rf"(?:(?!{marker}[^\S\n]*+(?:\n|\Z))(?:{text})*+\n)*+"
+        rf"(?:(?!{marker}[^\S\n]*+(?:\n|\Z)){line})*+"
         rf"{marker}\r?(?=\n|\Z)"
     )
 
@@ -108,7 +115,7 @@ def _fast_heredoc() -> str:
 _ASCII_IDENT = r"[A-Za-z_][A-Za-z0-9_-]*+"
 # Groups: 1 the block type, 2 the rest of the header: quoted labels, the opening brace.
 _FAST_BLOCK = re.compile(
-    rf"(?:[ \t\r\n]++|#[^\n]*+|//[^\n]*+|{_F_COMMENT})*+"
+    rf"[ \t\r\n]*+(?:(?:#[^\n]*+|//[^\n]*+|{_F_COMMENT})[ \t\r\n]*+)*+"
     rf'({_ASCII_IDENT})((?:[ \t]*+"[^"\\\n]*+")*+[ \t]*+\{{)' + _fast_body(_FAST_DEPTH) + r"\}"
 )
 
