@@ -18,6 +18,7 @@ with or without space before them; a top-level block may be indented.
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -54,6 +55,69 @@ _IN_STRING = re.compile(r'\\[^\n]|\$\$\{|%%\{|\$\{|%\{|"|\n')
 _OPENERS = {"{": "}", "(": ")", "[": "]"}
 _INTERP = "i"  # stack frame: a ${...} or %{...} that returns to a string or heredoc
 _QUOTE = "q"  # stack frame: inside a quoted template
+
+
+# The fast path: a whole top-level block in one match, for the usual case, with no Python per
+# bracket or string. `re` cannot recurse, so the body's pattern is generated for a bounded
+# depth of brackets and interpolations (`_FAST_DEPTH`); a block nested deeper, or holding
+# anything the pattern leaves out, does not match, and the exact state machine reads it. What
+# the pattern accepts it reads as `_skip_body` does, token for token (same classes, same
+# string escapes, same comments, same heredoc ends), and it is stricter, never looser: ASCII
+# identifiers and heredoc markers, quoted labels only, no comment in the header, no whitespace
+# after a heredoc's closing marker (so the fixes are always none). Possessive repetitions only,
+# and no two alternatives start alike except the simple and the nested interpolation: no
+# backtracking, linear time on any input. Loops are unrolled, `plain*+(?:special plain*+)*+`
+# rather than `(?:plain++|special)*+`: `re` runs a one-character repetition in a tight loop, and
+# only the rarer special tokens pay for a turn of the outer one.
+_F_PLAIN = r'[^{}()\[\]"#/<]*+'  # what cannot change nesting, between brackets
+_F_COMMENT = r"/\*(?:[^*]++|\*(?!/))*+\*/"  # /\*.*?\*/, possessively
+_F_OTHER = rf"#[^\n]*+|//[^\n]*+|{_F_COMMENT}|/(?![/*])|<(?!<)"
+_F_STRING_PLAIN = r'[^"\\$%\n]*+'
+_F_STRING_ESCAPE = r"\\[^\n]|\$\$\{|%%\{|\$(?!\{)|%(?!\{)"
+_F_SIMPLE_INTERP = r'[$%]\{[^{}()\[\]"#/<]*+\}'  # "${var.x}": costs no depth
+_F_HEREDOC_PLAIN = r"[^$%\n]*+"
+_F_HEREDOC_ESCAPE = r"\$\$\{|%%\{|[$%](?!\{)"
+_FAST_DEPTH = 3
+_FAST_HEREDOC_DEPTH = _FAST_DEPTH - 1  # heredocs: in a body or one bracket down, not deeper
+_heredoc_names = itertools.count()
+
+
+def _fast_body(depth: int) -> str:
+    """What may lie between a bracket and its closer, nesting at most `depth` deeper."""
+    if depth == 0:
+        special = rf"{_F_STRING_ESCAPE}|{_F_SIMPLE_INTERP}"
+        string = rf'"{_F_STRING_PLAIN}(?:(?:{special}){_F_STRING_PLAIN})*+"'
+        return rf"{_F_PLAIN}(?:(?:{string}|{_F_OTHER}){_F_PLAIN})*+"
+    inner = [_fast_body(depth - 1) for _ in range(4)]  # one each: a heredoc names a group
+    special = rf"{_F_STRING_ESCAPE}|{_F_SIMPLE_INTERP}|[$%]\{{{inner[0]}\}}"
+    string = rf'"{_F_STRING_PLAIN}(?:(?:{special}){_F_STRING_PLAIN})*+"'
+    brackets = rf"\{{{inner[1]}\}}|\({inner[2]}\)|\[{inner[3]}\]"
+    heredoc = _fast_heredoc() + "|" if depth >= _FAST_HEREDOC_DEPTH else ""
+    return rf"{_F_PLAIN}(?:(?:{string}|{brackets}|{heredoc}{_F_OTHER}){_F_PLAIN})*+"
+
+
+def _fast_heredoc() -> str:
+    """`<<EOT` or `<<-EOT` to its closing line as `_heredoc_stop` finds it: the first line
+    outside `${...}`/`%{...}` that is the marker with only whitespace around it. Only a closing
+    line with nothing after the marker but `\\r` (no fix to record); interpolations without
+    brackets (`_fast_body(0)`)."""
+    name = f"h{next(_heredoc_names)}"
+    marker = rf"[^\S\n]*+(?P={name})"
+    special = rf"{_F_HEREDOC_ESCAPE}|{_F_SIMPLE_INTERP}|[$%]\{{{_fast_body(0)}\}}"
+    line = rf"{_F_HEREDOC_PLAIN}(?:(?:{special}){_F_HEREDOC_PLAIN})*+\n"
+    return (
+        rf"<<-?(?P<{name}>{_ASCII_IDENT})\r?\n"
+        rf"(?:(?!{marker}[^\S\n]*+(?:\n|\Z)){line})*+"
+        rf"{marker}\r?(?=\n|\Z)"
+    )
+
+
+_ASCII_IDENT = r"[A-Za-z_][A-Za-z0-9_-]*+"
+# Groups: 1 the block type, 2 the rest of the header: quoted labels, the opening brace.
+_FAST_BLOCK = re.compile(
+    rf"[ \t\r\n]*+(?:(?:#[^\n]*+|//[^\n]*+|{_F_COMMENT})[ \t\r\n]*+)*+"
+    rf'({_ASCII_IDENT})((?:[ \t]*+"[^"\\\n]*+")*+[ \t]*+\{{)' + _fast_body(_FAST_DEPTH) + r"\}"
+)
 
 
 class ScanError(Exception):
@@ -217,12 +281,65 @@ def _opener_of(closer: str) -> str:
     return {"}": "{", ")": "(", "]": "["}[closer]
 
 
-def scan(text: str, file: str = "") -> tuple[list[TopBlock], ScanError | None]:
-    """Top-level blocks of `text`, and the first structural error (blocks before it are kept)."""
+def scan(
+    text: str, file: str = "", *, fast: bool = True
+) -> tuple[list[TopBlock], ScanError | None]:
+    """Top-level blocks of `text`, and the first structural error (blocks before it are kept).
+
+    Each block is first tried whole by `_FAST_BLOCK`, one match in the regex engine; where it
+    is not sure (a heredoc, a comment or a bare label in the header, nesting past its depth, a
+    broken block) that block goes through `_scan_steps`, the exact state machine, and the
+    next is tried fast again. `fast=False` runs the state machine alone: the reference the
+    differential test holds the fast path to."""
     blocks: list[TopBlock] = []
+    if not fast:
+        return blocks, _scan_steps(text, file, blocks, 0, 1, 0, once=False)[2]
     pos = 0
     n = len(text)
     line, last = 1, 0  # line of offset `last`: line numbers are counted forward, once
+    match = _FAST_BLOCK.match
+    count = text.count
+    rfind = text.rfind
+    append = blocks.append
+    while pos < n:
+        m = match(text, pos)
+        if m is None:
+            if _TOP_SPACE.match(text, pos).end() == n:  # type: ignore[union-attr]
+                break  # only space and comments after the last block
+            pos, line, err = _scan_steps(text, file, blocks, pos, line, last, once=True)
+            if pos < 0:
+                return blocks, err
+            last = blocks[-1].start
+            continue
+        type_, rest = m.group(1, 2)
+        start = m.start(1)
+        line += count("\n", last, start)
+        last = start
+        pos = m.end()
+        append(
+            TopBlock(
+                type_,
+                tuple(rest.split('"')[1::2]),  # quoted labels only: no '"' inside one
+                start,
+                start + len(type_) + len(rest),
+                line,
+                start - rfind("\n", 0, start),
+                file,
+                text,
+                pos,
+            )
+        )
+    return blocks, None
+
+
+def _scan_steps(
+    text: str, file: str, blocks: list[TopBlock], pos: int, line: int, last: int, once: bool
+) -> tuple[int, int, ScanError | None]:
+    """The exact state machine, from `pos` (between two top-level blocks; `line` is the line
+    of offset `last`): appends the blocks it reads to `blocks`. With `once`, returns after the
+    first block: (the offset after it, its line, None). At the end of the text or at the first
+    error: (-1, 0, the error or None)."""
+    n = len(text)
     header: list[str] = []
     header_start = -1
     fixes: list[tuple[int, int, str]] = []
@@ -251,13 +368,13 @@ def scan(text: str, file: str = "") -> tuple[list[TopBlock], ScanError | None]:
             continue
         if c == "{":
             if not header:
-                return blocks, _fail("a block without a type", text, m.start())
+                return -1, 0, _fail("a block without a type", text, m.start())
 
             try:
                 end = _skip_body(text, m.end(), "}", fixes)
             except ScanError as e:
                 e.block_line = text.count("\n", 0, header_start) + 1
-                return blocks, e
+                return -1, 0, e
             line += text.count("\n", last, header_start)
             last = header_start
             col = header_start - (text.rfind("\n", 0, header_start) + 1) + 1
@@ -278,27 +395,29 @@ def scan(text: str, file: str = "") -> tuple[list[TopBlock], ScanError | None]:
             header = []
             fixes = []
             pos = end
+            if once:
+                return pos, line, None
             continue
         if c == '"' and len(tok) > 1:
             if not header:
-                return blocks, _fail("a quoted label without a block type", text, m.start())
+                return -1, 0, _fail("a quoted label without a block type", text, m.start())
             header.append(tok[1:-1])
         elif m.end() - m.start() > 1 or c.isalpha() or c == "_":  # an identifier
             if not header:
                 header_start = m.start()
             header.append(tok)
         elif tok == "/" and text.startswith("/*", pos):
-            return blocks, _fail("unclosed comment", text, pos)
+            return -1, 0, _fail("unclosed comment", text, pos)
         elif tok == '"':
-            return blocks, _fail("unterminated string", text, pos)
+            return -1, 0, _fail("unterminated string", text, pos)
         elif tok == "=" and header:
-            return blocks, _fail("attribute at the top level", text, header_start)
+            return -1, 0, _fail("attribute at the top level", text, header_start)
         else:
-            return blocks, _fail(f"unexpected '{tok}'", text, m.start())
+            return -1, 0, _fail(f"unexpected '{tok}'", text, m.start())
         pos = m.end()
     if header:
-        return blocks, _fail("block without a body", text, header_start)
-    return blocks, None
+        return -1, 0, _fail("block without a body", text, header_start)
+    return -1, 0, None
 
 
 def index(text: str, file: str = "") -> tuple[list[TopBlock], ScanError | None]:
