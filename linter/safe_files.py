@@ -119,6 +119,10 @@ def _read_fd(fd: int, shown: str, limit: int | None, st: os.stat_result | None =
             raise FileTooLarge(
                 f"'{shown}' grew over the {limit}-byte limit per file; not read ({_HOW_TO_RAISE})"
             )
+        if total == st.st_size and len(chunk) < n:
+            # A short read of exactly the size fstat gave: the end of a regular file, with no
+            # second read to see it (pseudo-files say 0 and take the loop to the empty read).
+            return b"".join(parts)
         want = _CHUNK
 
 

@@ -9,6 +9,7 @@ demand, so evaluating a listener's `certificate_arn` parses exactly the blocks i
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -109,15 +110,16 @@ class ModuleDir:
         self.scanned = True
         loader = self.loader
         try:
-            entries = sorted(
-                ((e.name, e.is_symlink()) for e in os.scandir(self.path) if _is_config(e)),
-                key=lambda x: (_is_override(x[0]), x[0]),  # override files last, as Terraform
+            entries = sorted(  # override files last, as Terraform
+                (_is_override(e.name), e.name, e.is_symlink())
+                for e in os.scandir(self.path)
+                if _is_config(e)
             )
         except OSError:
             entries = []
         rel_dir = loader.rel(self.path)
         base = os.path.join(str(self.path), "")  # with its separator: one join per directory
-        for name, link in entries:
+        for override, name, link in entries:
             rel = name if rel_dir in (".", "") else f"{rel_dir}/{name}"
             path = base + name
             if link:  # a .tf file may be a link, but never one out of the root
@@ -136,7 +138,7 @@ class ModuleDir:
                     f"{err}; the blocks before line {err.block_line} are still read",
                     Location(rel, err.line, err.column),
                 )
-            if _is_override(name):
+            if override:
                 for b in blocks:
                     self._override(b)
             else:
@@ -346,7 +348,8 @@ def _index_file(
     loader.stats.files_read += 1
     loader.stats.files_scanned += 1
     loader.stats.bytes_in_tree += len(data)
-    text = data.decode("utf-8-sig", errors="replace")
+    # utf-8-sig decodes in Python; dropping the BOM here keeps the decode in C
+    text = (data[3:] if data.startswith(codecs.BOM_UTF8) else data).decode("utf-8", "replace")
     blocks, err = index_json(text, rel) if path.endswith(".json") else index(text, rel)
     _FILES[key] = (st.st_mtime_ns, st.st_size, blocks, err, _run[0])
     return blocks, err
