@@ -126,7 +126,7 @@ class Extractor:
         if known is not None:
             return known
         child = self.loader.dir(Path(key))
-        relevant = any(r[1] in RELEVANT_TYPES for r in child.resources)
+        relevant = child.defines_any(RELEVANT_TYPES)
         return LazyFacts(relevant, calls_of(self.loader, child))
 
     def _cycle(self, call: Call) -> None:

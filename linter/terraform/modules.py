@@ -13,7 +13,7 @@ import codecs
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,18 +87,22 @@ class ResourceDef:
 
 
 class ModuleDir:
-    """One directory of .tf files, scanned on first use."""
+    """One directory of .tf files, scanned on first use. Its module calls are indexed with the
+    scan; every other definition when first asked for (a --recursive survey reads every
+    directory's calls, and most directories' resources are never looked at)."""
 
     def __init__(self, path: Path, loader: Loader) -> None:
         self.path = path
         self.loader = loader
         self.scanned = False
-        self.resources: dict[tuple[str, str, str], ResourceDef] = {}
-        self.variables: dict[str, TopBlock] = {}
-        self.outputs: dict[str, TopBlock] = {}
-        self.locals: list[TopBlock] = []
+        self._files: list[tuple[bool, list[TopBlock]]] = []  # (override file?, its blocks)
+        self._indexed = False
+        self._resources: dict[tuple[str, str, str], ResourceDef] = {}
+        self._variables: dict[str, TopBlock] = {}
+        self._outputs: dict[str, TopBlock] = {}
+        self._locals: list[TopBlock] = []
         self.module_calls: dict[str, TopBlock] = {}
-        self.providers: dict[str, list[TopBlock]] = {}
+        self._providers: dict[str, list[TopBlock]] = {}
         self._overrides: dict[int, list[TopBlock]] = {}
         self._merged: dict[int, Block] = {}
         self._parsed: dict[int, Block | None] = {}
@@ -138,46 +142,97 @@ class ModuleDir:
                     f"{err}; the blocks before line {err.block_line} are still read",
                     Location(rel, err.line, err.column),
                 )
-            if override:
-                for b in blocks:
+            self._files.append((override, blocks))
+            for b in blocks:
+                if b.type != "module":
+                    continue
+                if override:
                     self._override(b)
-            else:
-                for b in blocks:
+                else:
                     self._index(b)
+
+    def _index_all(self) -> None:
+        """Every definition but the module calls (indexed with the scan), in Terraform's
+        order: files by name, override files last."""
+        if self._indexed:
+            return
+        self._indexed = True
+        for override, blocks in self._files:
+            for b in blocks:
+                if b.type == "module":
+                    continue
+                if override:
+                    self._override(b)
+                else:
+                    self._index(b)
+
+    @property
+    def resources(self) -> dict[tuple[str, str, str], ResourceDef]:
+        self._index_all()
+        return self._resources
+
+    @property
+    def variables(self) -> dict[str, TopBlock]:
+        self._index_all()
+        return self._variables
+
+    @property
+    def outputs(self) -> dict[str, TopBlock]:
+        self._index_all()
+        return self._outputs
+
+    @property
+    def locals(self) -> list[TopBlock]:
+        self._index_all()
+        return self._locals
+
+    @property
+    def providers(self) -> dict[str, list[TopBlock]]:
+        self._index_all()
+        return self._providers
+
+    def defines_any(self, types: Collection[str]) -> bool:
+        """Does a resource or data source of one of `types` live here? (What `resources`
+        would hold, asked of the scan without indexing it.)"""
+        return any(
+            b.type in ("resource", "data") and len(b.labels) == 2 and b.labels[0] in types
+            for _, blocks in self._files
+            for b in blocks
+        )
 
     def forget(self) -> None:
         """Drop what was indexed and parsed here: its definitions point back at this
         directory, so without this the directory lives until the collector finds the cycle."""
         for table in (
-            self.resources,
-            self.variables,
-            self.outputs,
+            self._resources,
+            self._variables,
+            self._outputs,
             self.module_calls,
-            self.providers,
+            self._providers,
             self._overrides,
             self._merged,
             self._parsed,
             self._local_names,
         ):
             table.clear()
-        self.locals.clear()
+        self._locals.clear()
+        self._files.clear()
 
     def _override(self, b: TopBlock) -> None:
         """Terraform merges an override file's block into the block of the same address,
         attribute by attribute (nested blocks by type); locals override by name."""
         if b.type == "locals":
-            self.locals.insert(0, b)
+            self._locals.insert(0, b)
             return
         if b.type in ("resource", "data"):
             mode = "managed" if b.type == "resource" else "data"
-            rdef = (
-                self.resources.get((mode, b.labels[0], b.labels[1])) if len(b.labels) == 2 else None
-            )
+            key = (mode, b.labels[0], b.labels[1]) if len(b.labels) == 2 else None
+            rdef = self._resources.get(key) if key else None
             base = rdef.top if rdef else None
         elif b.type == "variable" and b.labels:
-            base = self.variables.get(b.labels[0])
+            base = self._variables.get(b.labels[0])
         elif b.type == "output" and b.labels:
-            base = self.outputs.get(b.labels[0])
+            base = self._outputs.get(b.labels[0])
         elif b.type == "module" and b.labels:
             base = self.module_calls.get(b.labels[0])
         else:
@@ -189,19 +244,19 @@ class ModuleDir:
 
     def _index(self, b: TopBlock) -> None:
         if b.type == "resource" and len(b.labels) == 2:
-            self.resources[("managed", *b.labels)] = ResourceDef("managed", *b.labels, b, self)
+            self._resources[("managed", *b.labels)] = ResourceDef("managed", *b.labels, b, self)
         elif b.type == "data" and len(b.labels) == 2:
-            self.resources[("data", *b.labels)] = ResourceDef("data", *b.labels, b, self)
+            self._resources[("data", *b.labels)] = ResourceDef("data", *b.labels, b, self)
         elif b.type == "variable" and b.labels:
-            self.variables[b.labels[0]] = b
+            self._variables[b.labels[0]] = b
         elif b.type == "output" and b.labels:
-            self.outputs[b.labels[0]] = b
+            self._outputs[b.labels[0]] = b
         elif b.type == "locals":
-            self.locals.append(b)
+            self._locals.append(b)
         elif b.type == "module" and b.labels:
             self.module_calls[b.labels[0]] = b
         elif b.type == "provider" and b.labels:
-            self.providers.setdefault(b.labels[0], []).append(b)
+            self._providers.setdefault(b.labels[0], []).append(b)
 
     def local_names(self, top: TopBlock) -> set[str]:
         """Names that may be defined in a `locals` block (every `name =` at a line start),

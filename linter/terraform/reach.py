@@ -102,7 +102,7 @@ def facts_of(
     (`real`: `path` is a real path already)."""
     before = len(loader.errors)
     d = loader.dir(path, real)
-    relevant = any(key[1] in relevant_types for key in d.resources)
+    relevant = d.defines_any(relevant_types)
     facts = DirFacts(str(d.path), relevant)
     facts.calls = list(calls_of(loader, d))
     facts.errors = loader.errors[before:]
