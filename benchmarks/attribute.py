@@ -3,7 +3,8 @@
 cProfile slows Python-heavy code (Lark's parser) far more than C-heavy code, so its shares
 mislead. Here a few functions are wrapped with a timer (a handful of calls each, so the cost of
 measuring is negligible), the real CLI runs once in a fresh process, and the time inside each
-is reported next to the wall time of the whole run. The buckets do not nest.
+is reported next to the wall time of the whole run. The buckets do not nest; the phases of
+a --recursive run (survey, plan, loads) are reported apart, and hold them.
 The run is sequential (CERTFIT_JOBS=1) so that every timer is in this process.
 Run: `python -m benchmarks.attribute TREE [--cache DIR] [--hcl2-only]` (default: no cache).
 """
@@ -27,14 +28,25 @@ TARGETS = [
     ("python-hcl2 (blocks)", "linter.terraform.blocks", "_parse_text"),
     ("block splitter (no python-hcl2)", "linter.terraform.splitter", "split_block"),
     ("scan files for top-level blocks", "linter.terraform.scanner", "index"),
-    ("discover root modules and templates", "linter.lint", "discover"),
+    ("walk, and find templates", "linter.lint", "discover"),
     ("tfvars and TF_VAR_ values", "linter.terraform.variables", "root_values"),
     ("path checks (SafeReader.resolve)", "linter.safe_files", "SafeReader.resolve"),
     ("inline ignores (re-reads files)", "linter.ignores", "apply"),
     ("rules (engine.evaluate)", "linter.engine", "evaluate"),
     ("output (render)", "linter.reporters", "render"),
 ]
-PRELOAD = ["linter.terraform", "linter.terraform.modules", "linter.terraform.extract"]
+# The phases of a --recursive run, reported apart: they hold the leaves above.
+PHASES = [
+    ("survey: read and check every directory once", "linter.terraform.survey", "survey"),
+    ("plan: root modules, and which reach something", "linter.terraform.survey", "plan"),
+    ("load the root modules that reach something", "linter.terraform.survey", "_load_one"),
+]
+PRELOAD = [
+    "linter.terraform",
+    "linter.terraform.modules",
+    "linter.terraform.extract",
+    "linter.terraform.survey",
+]
 
 
 def _wrap(
@@ -51,12 +63,16 @@ def _wrap(
     return timed
 
 
-def install(totals: dict[str, float], calls: dict[str, int]) -> None:
+def install(
+    totals: dict[str, float],
+    calls: dict[str, int],
+    targets: list[tuple[str, str, str]] = TARGETS,
+) -> None:
     """Replace each target everywhere it was imported (`from x import f` copies included)."""
     for name in PRELOAD:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
-    for bucket, module, attr in TARGETS:
+    for bucket, module, attr in targets:
         try:
             mod = importlib.import_module(module)
         except ImportError:
@@ -99,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.hcl2_only:
         os.environ["CERTFIT_FAST_BLOCKS"] = "0"
     install(totals, calls)
+    phase_totals: dict[str, float] = {}
+    phase_calls: dict[str, int] = {}
+    install(phase_totals, phase_calls, PHASES)
     flags = ["--recursive", "--root", str(args.tree), str(args.tree), "-f", "json"]
     # One process: worker processes would keep their timers to themselves.
     os.environ["CERTFIT_JOBS"] = "1"
@@ -121,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
                 "import_cli_s": round(imports, 3),
                 "run_s": round(run, 3),
                 "buckets": rows,
+                "phases": {
+                    k: {"s": round(v, 3), "calls": phase_calls[k]} for k, v in phase_totals.items()
+                },
                 "other_s": round(run - accounted, 3),
             },
             indent=1,
