@@ -151,3 +151,29 @@ def test_models_judged_where_they_were_loaded_give_the_findings_of_judging_them_
         [(f.rule, f.message, f.location) for f in fs] for fs in late
     ]
     assert all(f.rule != "weak_key" for fs in early for f in fs)
+
+
+def test_modules_beside_the_target_are_surveyed_when_reached(tmp_path: Path) -> None:
+    """`certfit --recursive live` in a repository whose modules live beside `live/`: they are
+    not below the target, so the plan reads them when a root module's call reaches them."""
+    (tmp_path / ".git").mkdir()
+    write_tree(
+        tmp_path,
+        {
+            "live/web/main.tf": 'module "lb" {\n  source = "../../modules/lb"\n}\n',
+            "live/quiet/main.tf": 'module "q" {\n  source = "../../modules/quiet"\n}\n',
+            "modules/lb/main.tf": 'resource "aws_lb_listener" "l" {\n  protocol = "HTTPS"\n}\n',
+            "modules/quiet/main.tf": 'resource "aws_s3_bucket" "b" {}\n',
+            "modules/quiet/broken.tf": BROKEN,
+            "modules/unused/broken.tf": BROKEN,  # nothing below live/ reaches it: not read
+        },
+    )
+    options = LoadOptions.for_root(tmp_path, environ={"CERTFIT_JOBS": "1"})
+    report = lint(LintRequest(paths=[tmp_path / "live"], options=options, recursive=True))
+    assert [(f.rule, f.location.file) for f in report.findings] == [
+        ("listener_missing_certificate", "modules/lb/main.tf")
+    ]
+    assert not [f for f in report.findings if f.location.file.startswith("live/quiet")]
+    assert [(e.summary, e.location.file if e.location else "") for e in report.errors] == [
+        ("file does not parse", "modules/quiet/broken.tf")
+    ]
