@@ -21,7 +21,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 C = TypeVar("C")
 T = TypeVar("T")
@@ -76,7 +76,7 @@ def _serve(conn: Connection) -> None:
             conn.send([Failed(f"result not sent: {type(exc).__name__}")] * len(items))
 
 
-class Shares(Generic[C]):
+class Shares:
     """`jobs` shares: share 0 in this process, the others in forked workers that live until
     `close()` (use as a context manager)."""
 
@@ -96,7 +96,7 @@ class Shares(Generic[C]):
                 theirs.close()
                 self._workers.append((process, ours))
 
-    def __enter__(self) -> Shares[C]:
+    def __enter__(self) -> Shares:
         return self
 
     def __exit__(self, *exc: object) -> None:

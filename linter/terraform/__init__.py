@@ -131,6 +131,6 @@ def find_root_modules(directory: Path, reader: SafeReader | None = None) -> list
     reader = reader or SafeReader(directory)
     dirs = terraform_dirs(walk_once(Path(directory), reader))
     options = LoadOptions(reader=reader)
-    with Shares[object](1) as shares:
+    with Shares(1) as shares:
         facts, _owner, _stats = survey(Path(directory), dirs, options, shares)
     return plan(Path(directory), dirs, facts, options).roots

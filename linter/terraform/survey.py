@@ -20,7 +20,7 @@ most of the run, and it is spread over the cores.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,12 +107,12 @@ def _fewer_collections() -> Iterator[None]:
 
 
 def survey(
-    top: Path, dirs: list[Path], options: LoadOptions, shares: Shares[object]
+    top: Path, dirs: list[Path], options: LoadOptions, shares: Shares
 ) -> tuple[dict[str, DirFacts], list[int], ParseStats]:
     """The facts of every directory in `dirs`, and which share surveyed each (by index)."""
     parts: list[list[Path]] = [dirs[k :: shares.jobs] for k in range(shares.jobs)]
     common = _SurveyCommon(options, top)
-    results = shares.run(_survey_one, common, parts)  # type: ignore[arg-type]
+    results = shares.run(_survey_one, common, parts)
     facts: dict[str, DirFacts] = {}
     owner: list[int] = [0] * len(dirs)
     stats = ParseStats()
@@ -158,7 +158,12 @@ def plan(top: Path, dirs: list[Path], facts: dict[str, DirFacts], options: LoadO
     return Plan(roots, to_load, errors)
 
 
-def _reaches(root: DirFacts, lookup: object, depth: int, on_cycle: object) -> bool:
+def _reaches(
+    root: DirFacts,
+    lookup: Callable[[str], DirFacts],
+    depth: int,
+    on_cycle: Callable[[Call], None],
+) -> bool:
     """What the extractor's walk of a root module decides: anything it reads here, or in a
     module one of its calls reaches (each call followed, as the walk does, so a module cycle
     below an irrelevant root is still reported)."""
@@ -172,7 +177,7 @@ def _reaches(root: DirFacts, lookup: object, depth: int, on_cycle: object) -> bo
             found = found or target
             continue
         if target not in memo:
-            memo[target] = reaches_relevant(target, root.path, lookup, depth, on_cycle)  # type: ignore[arg-type]
+            memo[target] = reaches_relevant(target, root.path, lookup, depth, on_cycle)
         found = found or memo[target]
     return found
 
@@ -192,7 +197,7 @@ def load_tree(
         jobs = default_jobs(options.environ)
     if len(dirs) < MIN_DIRS_FOR_WORKERS:
         jobs = 1
-    with one_run(), _fewer_collections(), Shares[object](jobs) as shares:
+    with one_run(), _fewer_collections(), Shares(jobs) as shares:
         facts, owner, stats = survey(top, dirs, options, shares)
         the_plan = plan(top, dirs, facts, options)
         index = {str(d): i for i, d in enumerate(dirs)}
@@ -200,7 +205,7 @@ def load_tree(
         for root in the_plan.to_load:
             parts[owner[index[str(root)]]].append(root)
         common = _LoadCommon(options, facts, settings)
-        results = shares.run(_load_one, common, parts)  # type: ignore[arg-type]
+        results = shares.run(_load_one, common, parts)
         loaded: dict[str, Model] = {}
         for part, found in zip(parts, results, strict=True):
             for path, result in zip(part, found, strict=True):

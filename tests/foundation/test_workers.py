@@ -33,7 +33,7 @@ def _die_in_a_worker(parent: int, item: int) -> int:
 
 def test_each_share_stays_with_its_process_across_rounds() -> None:
     _remembered.clear()
-    with Shares[None](3) as shares:
+    with Shares(3) as shares:
         pids = shares.run(_remember, None, [[1, 2], [3], [4, 5]])
         assert pids[0] == [os.getpid()] * 2
         assert len({p for share in pids for p in share}) == 3
@@ -42,13 +42,13 @@ def test_each_share_stays_with_its_process_across_rounds() -> None:
 
 
 def test_an_item_that_raises_comes_back_failed_and_the_others_go_on() -> None:
-    with Shares[int](2) as shares:
+    with Shares(2) as shares:
         results = shares.run(_fail_on_three, 10, [[1, 3], [2, 3, 4]])
     assert results == [[10, Failed("ValueError")], [20, Failed("ValueError"), 40]]
 
 
 def test_a_share_whose_worker_dies_is_done_by_the_calling_process() -> None:
-    with Shares[int](2) as shares:
+    with Shares(2) as shares:
         results = shares.run(_die_in_a_worker, os.getpid(), [[1], [2, 3]])
         assert results == [[2], [3, 4]]
         again = shares.run(_die_in_a_worker, os.getpid(), [[5], [6]])  # the worker is gone
@@ -57,7 +57,7 @@ def test_a_share_whose_worker_dies_is_done_by_the_calling_process() -> None:
 
 def test_one_job_forks_nothing() -> None:
     _remembered.clear()
-    with Shares[None](1) as shares:
+    with Shares(1) as shares:
         assert shares.run(_remember, None, [[1, 2]]) == [[os.getpid()] * 2]
 
 
