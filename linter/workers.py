@@ -107,22 +107,29 @@ class Shares:
     ) -> list[list[R | Failed]]:
         """fn(common, item) for every item of every share; share k is done by process k.
         Results come back share by share, in the order of the items."""
-        assert len(shares) == self.jobs, "one list of items per share"
+        return self.run_each(fn, [common] * self.jobs, shares)
+
+    def run_each(
+        self, fn: Callable[[C, T], R], commons: Sequence[C], shares: Sequence[Sequence[T]]
+    ) -> list[list[R | Failed]]:
+        """`run`, with a `common` of its own for each share (what only that share needs is
+        all that is sent to its worker)."""
+        assert len(shares) == len(commons) == self.jobs, "one list of items per share"
         sent: list[bool] = [False] * self.jobs
         for k in range(1, self.jobs):
             worker = self._workers[k - 1]
             if worker is None or not shares[k]:
                 continue
             try:
-                worker[1].send((fn, common, shares[k]))
+                worker[1].send((fn, commons[k], shares[k]))
                 sent[k] = True
             except (OSError, ValueError):  # gone: its share is done here
                 self._workers[k - 1] = None
         results: list[list[R | Failed]] = [[] for _ in range(self.jobs)]
-        results[0] = _apply(fn, common, shares[0])
+        results[0] = _apply(fn, commons[0], shares[0])
         for k in range(1, self.jobs):
             if not sent[k]:
-                results[k] = _apply(fn, common, shares[k])
+                results[k] = _apply(fn, commons[k], shares[k])
                 continue
             worker = self._workers[k - 1]
             assert worker is not None
@@ -130,7 +137,7 @@ class Shares:
                 results[k] = worker[1].recv()
             except (EOFError, OSError):  # the worker died: its share is done here
                 self._workers[k - 1] = None
-                results[k] = _apply(fn, common, shares[k])
+                results[k] = _apply(fn, commons[k], shares[k])
         return results
 
     def close(self) -> None:

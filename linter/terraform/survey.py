@@ -158,6 +158,20 @@ def plan(top: Path, dirs: list[Path], facts: dict[str, DirFacts], options: LoadO
     return Plan(roots, to_load, errors)
 
 
+def reachable(roots: list[Path], facts: dict[str, DirFacts]) -> dict[str, DirFacts]:
+    """The facts of the directories `roots` reach through local module calls (themselves
+    included)."""
+    out: dict[str, DirFacts] = {}
+    stack = [str(r) for r in roots]
+    while stack:
+        key = stack.pop()
+        if key in out or key not in facts:
+            continue
+        found = out[key] = facts[key]
+        stack.extend(c.target for c in found.calls if isinstance(c.target, str))
+    return out
+
+
 def _reaches(
     root: DirFacts,
     lookup: Callable[[str], DirFacts],
@@ -204,13 +218,17 @@ def load_tree(
         parts: list[list[Path]] = [[] for _ in range(shares.jobs)]
         for root in the_plan.to_load:
             parts[owner[index[str(root)]]].append(root)
-        common = _LoadCommon(options, facts, settings)
-        results = shares.run(_load_one, common, parts)
+        # Each share is sent the facts of the directories its root modules reach, not all.
+        commons = [
+            _LoadCommon(options, reachable(part, facts) if k else facts, settings)
+            for k, part in enumerate(parts)
+        ]
+        results = shares.run_each(_load_one, commons, parts)
         loaded: dict[str, Model] = {}
         for part, found in zip(parts, results, strict=True):
             for path, result in zip(part, found, strict=True):
                 if isinstance(result, Failed):  # reports its own failure, in its model
-                    result = _load_one(common, path)
+                    result = _load_one(commons[0], path)
                 loaded[str(path)] = result
                 s = getattr(result, "parse_stats", None)
                 if s is not None:

@@ -65,3 +65,12 @@ def test_jobs_come_from_the_environment_else_the_cpus() -> None:
     assert default_jobs({"CERTFIT_JOBS": "3"}) == 3
     assert 1 <= default_jobs({}) <= 4
     assert 1 <= default_jobs({"CERTFIT_JOBS": "0"}) <= 4
+
+
+def _common(common: str, _item: int) -> str:
+    return common
+
+
+def test_each_share_may_have_a_common_value_of_its_own() -> None:
+    with Shares(2) as shares:
+        assert shares.run_each(_common, ["a", "b"], [[1, 2], [3]]) == [["a", "a"], ["b"]]

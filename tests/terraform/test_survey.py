@@ -177,3 +177,24 @@ def test_modules_beside_the_target_are_surveyed_when_reached(tmp_path: Path) -> 
     assert [(e.summary, e.location.file if e.location else "") for e in report.errors] == [
         ("file does not parse", "modules/quiet/broken.tf")
     ]
+
+
+def test_a_worker_is_sent_the_facts_of_what_its_root_modules_reach(tmp_path: Path) -> None:
+    from linter.terraform.survey import reachable, survey
+    from linter.workers import Shares
+
+    write_tree(
+        tmp_path,
+        {
+            "root/main.tf": 'module "a" {\n  source = "../a"\n}\n',
+            "a/main.tf": 'module "b" {\n  source = "../b"\n}\n',
+            "b/main.tf": LISTENER,
+            "other/main.tf": LISTENER,
+        },
+    )
+    dirs = terraform_dirs(walk_once(tmp_path, SafeReader(tmp_path)))
+    with Shares(1) as shares:
+        facts, _, _ = survey(tmp_path, dirs, LoadOptions.for_root(tmp_path), shares)
+    assert set(reachable([tmp_path / "root"], facts)) == {
+        str(tmp_path / d) for d in ("root", "a", "b")
+    }
