@@ -10,6 +10,10 @@ kind, every string, heredoc and block comment is closed, so a broken file is rep
 line even when nothing in it is ever parsed. Only the blocks a certificate or a binding needs
 are later handed to the splitter or python-hcl2 (see `blocks.py`).
 
+The pass is in two tiers: most blocks are matched whole by one generated regular expression
+(the fast path, no Python per bracket or string); the rest go through an exact state machine,
+which also says what is wrong with a broken block. Both give the same answer on any input.
+
 HCL's own rules, not an editor's habits: a newline is `\\r?\\n`; a heredoc ends at the first
 line that is its marker once surrounding whitespace is trimmed (only outside `${...}`/`%{...}`);
 `$${` and `%%{` are literal text; identifiers are Unicode; block labels may be quoted or bare,
@@ -114,10 +118,39 @@ def _fast_heredoc() -> str:
 
 _ASCII_IDENT = r"[A-Za-z_][A-Za-z0-9_-]*+"
 # Groups: 1 the block type, 2 the rest of the header: quoted labels, the opening brace.
-_FAST_BLOCK = re.compile(
+_F_HEADER = (
     rf"[ \t\r\n]*+(?:(?:#[^\n]*+|//[^\n]*+|{_F_COMMENT})[ \t\r\n]*+)*+"
-    rf'({_ASCII_IDENT})((?:[ \t]*+"[^"\\\n]*+")*+[ \t]*+\{{)' + _fast_body(_FAST_DEPTH) + r"\}"
+    rf'({_ASCII_IDENT})((?:[ \t]*+"[^"\\\n]*+")*+[ \t]*+\{{)'
 )
+_FAST_BLOCK = re.compile(_F_HEADER + _fast_body(_FAST_DEPTH) + r"\}")
+# A block nested deeper than the bound (`jsonencode([{ ... [{ ... }] }])`): a stack of brackets
+# in Python, but each step skips whole sub-expressions up to the bound, to the next bracket it
+# could not skip. Anything else the step does not take (a string or heredoc nested deeper, a
+# wrong closer, the end of the file) leaves the block to the state machine.
+_FAST_HEADER = re.compile(_F_HEADER)
+_FAST_STEP = re.compile(_fast_body(_FAST_DEPTH - 1) + r"[{}()\[\]]")
+_FAST_STACK = 64  # deeper than that is no usual block: the state machine reads it
+
+
+def _skip_nested(text: str, pos: int) -> int:
+    """From just after a block's opening brace to just after its closing one, or -1 where
+    only the state machine can say."""
+    stack = ["}"]
+    step = _FAST_STEP.match
+    while True:
+        m = step(text, pos)
+        if m is None:
+            return -1
+        pos = m.end()
+        c = text[pos - 1]  # the bracket the step stopped at
+        if c in "{([":
+            if len(stack) == _FAST_STACK:
+                return -1
+            stack.append(_OPENERS[c])
+        elif c != stack.pop():
+            return -1
+        elif not stack:
+            return pos
 
 
 class ScanError(Exception):
@@ -286,11 +319,12 @@ def scan(
 ) -> tuple[list[TopBlock], ScanError | None]:
     """Top-level blocks of `text`, and the first structural error (blocks before it are kept).
 
-    Each block is first tried whole by `_FAST_BLOCK`, one match in the regex engine; where it
-    is not sure (a heredoc, a comment or a bare label in the header, nesting past its depth, a
-    broken block) that block goes through `_scan_steps`, the exact state machine, and the
-    next is tried fast again. `fast=False` runs the state machine alone: the reference the
-    differential test holds the fast path to."""
+    Each block is first tried whole by `_FAST_BLOCK`, one match in the regex engine, then,
+    if nested past that pattern's bound, by `_skip_nested`'s stack of brackets. Where neither
+    is sure (a comment or a bare label in the header, a heredoc or string nested deep, a broken
+    block) that block goes through `_scan_steps`, the exact state machine, and the next is
+    tried fast again. `fast=False` runs the state machine alone: the reference the
+    differential test (tests/terraform/test_scanner_differential.py) holds the fast path to."""
     blocks: list[TopBlock] = []
     if not fast:
         return blocks, _scan_steps(text, file, blocks, 0, 1, 0, once=False)[2]
@@ -303,7 +337,11 @@ def scan(
     append = blocks.append
     while pos < n:
         m = match(text, pos)
-        if m is None:
+        if m is not None:
+            end = m.end()
+        elif (m := _FAST_HEADER.match(text, pos)) is not None:
+            end = _skip_nested(text, m.end())
+        if m is None or end < 0:
             if _TOP_SPACE.match(text, pos).end() == n:  # type: ignore[union-attr]
                 break  # only space and comments after the last block
             pos, line, err = _scan_steps(text, file, blocks, pos, line, last, once=True)
@@ -315,7 +353,7 @@ def scan(
         start = m.start(1)
         line += count("\n", last, start)
         last = start
-        pos = m.end()
+        pos = end
         append(
             TopBlock(
                 type_,
