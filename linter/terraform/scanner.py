@@ -62,17 +62,17 @@ _QUOTE = "q"  # stack frame: inside a quoted template
 
 
 # The fast path: a whole top-level block in one match, for the usual case, with no Python per
-# bracket or string. `re` cannot recurse, so the body's pattern is generated for a bounded
-# depth of brackets and interpolations (`_FAST_DEPTH`); a block nested deeper, or holding
-# anything the pattern leaves out, does not match, and the exact state machine reads it. What
-# the pattern accepts it reads as `_skip_body` does, token for token (same classes, same
-# string escapes, same comments, same heredoc ends), and it is stricter, never looser: ASCII
-# identifiers and heredoc markers, quoted labels only, no comment in the header, no whitespace
-# after a heredoc's closing marker (so the fixes are always none). Possessive repetitions only,
-# and no two alternatives start alike except the simple and the nested interpolation: no
-# backtracking, linear time on any input. Loops are unrolled, `plain*+(?:special plain*+)*+`
-# rather than `(?:plain++|special)*+`: `re` runs a one-character repetition in a tight loop, and
-# only the rarer special tokens pay for a turn of the outer one.
+# bracket or string. `re` cannot recurse, so the body's pattern is generated for a bounded depth of
+# brackets and interpolations (`_FAST_DEPTH`); a block nested deeper goes to the bracket stack
+# below, a block holding anything else the pattern leaves out to the exact state machine. What the
+# pattern accepts it reads as `_skip_body` does, token for token (same classes, same string escapes,
+# same comments, same heredoc ends), and it is stricter, never looser: ASCII identifiers and heredoc
+# markers, quoted labels only, no comment in the header, no whitespace after a heredoc's closing
+# marker (so the fixes are always none). Possessive repetitions only, and no two alternatives start
+# alike except the simple and the nested interpolation: no backtracking, linear time on any input.
+# Loops are unrolled, `plain*+(?:special plain*+)*+` rather than `(?:plain++|special)*+`: `re` runs
+# a one-character repetition in a tight loop, and only the rarer special tokens pay for a turn of
+# the outer one.
 _F_PLAIN = r'[^{}()\[\]"#/<]*+'  # what cannot change nesting, between brackets
 _F_COMMENT = r"/\*(?:[^*]++|\*(?!/))*+\*/"  # /\*.*?\*/, possessively
 _F_OTHER = rf"#[^\n]*+|//[^\n]*+|{_F_COMMENT}|/(?![/*])|<(?!<)"
