@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 _IDENT = r"[^\W\d][\w-]*"  # Unicode ID_Start (or _) then ID_Continue or '-', as HCL
 # At the top level: identifiers, quoted labels, braces, comments are all that matter.
@@ -122,21 +123,33 @@ _F_HEADER = (
     rf"[ \t\r\n]*+(?:(?:#[^\n]*+|//[^\n]*+|{_F_COMMENT})[ \t\r\n]*+)*+"
     rf'({_ASCII_IDENT})((?:[ \t]*+"[^"\\\n]*+")*+[ \t]*+\{{)'
 )
-_FAST_BLOCK = re.compile(_F_HEADER + _fast_body(_FAST_DEPTH) + r"\}")
-# A block nested deeper than the bound (`jsonencode([{ ... [{ ... }] }])`): a stack of brackets
-# in Python, but each step skips whole sub-expressions up to the bound, to the next bracket it
-# could not skip. Anything else the step does not take (a string or heredoc nested deeper, a
-# wrong closer, the end of the file) leaves the block to the state machine.
-_FAST_HEADER = re.compile(_F_HEADER)
-_FAST_STEP = re.compile(_fast_body(_FAST_DEPTH - 1) + r"[{}()\[\]]")
 _FAST_STACK = 64  # deeper than that is no usual block: the state machine reads it
 
 
+class _FastPatterns(NamedTuple):
+    block: re.Pattern[str]  # a whole block
+    header: re.Pattern[str]  # its header, when the block is nested past the bound
+    step: re.Pattern[str]  # what `_skip_nested` skips, to the next bracket
+
+
+@lru_cache(maxsize=1)
+def _fast_patterns() -> _FastPatterns:
+    """Compiled on first use (tens of milliseconds): a run without Terraform does not pay."""
+    return _FastPatterns(
+        re.compile(_F_HEADER + _fast_body(_FAST_DEPTH) + r"\}"),
+        re.compile(_F_HEADER),
+        re.compile(_fast_body(_FAST_DEPTH - 1) + r"[{}()\[\]]"),
+    )
+
+
 def _skip_nested(text: str, pos: int) -> int:
-    """From just after a block's opening brace to just after its closing one, or -1 where
-    only the state machine can say."""
+    """A block nested deeper than the whole-block pattern's bound (`jsonencode([{ ... [{ ...
+    }] }])`), from just after its opening brace to just after its closing one: a stack of
+    brackets in Python, but each step skips whole sub-expressions up to the bound, to the next
+    bracket it could not skip. -1 where only the state machine can say: a string or heredoc
+    nested deeper, a wrong closer, more than `_FAST_STACK` open brackets, the end of the file."""
     stack = ["}"]
-    step = _FAST_STEP.match
+    step = _fast_patterns().step.match
     while True:
         m = step(text, pos)
         if m is None:
@@ -319,19 +332,20 @@ def scan(
 ) -> tuple[list[TopBlock], ScanError | None]:
     """Top-level blocks of `text`, and the first structural error (blocks before it are kept).
 
-    Each block is first tried whole by `_FAST_BLOCK`, one match in the regex engine, then,
-    if nested past that pattern's bound, by `_skip_nested`'s stack of brackets. Where neither
-    is sure (a comment or a bare label in the header, a heredoc or string nested deep, a broken
-    block) that block goes through `_scan_steps`, the exact state machine, and the next is
-    tried fast again. `fast=False` runs the state machine alone: the reference the
-    differential test (tests/terraform/test_scanner_differential.py) holds the fast path to."""
+    Each block is first tried whole by one match in the regex engine, then, if nested past
+    that pattern's bound, by `_skip_nested`'s stack of brackets. Where neither is sure (a
+    comment or a bare label in the header, a heredoc or string nested deep, a broken block)
+    that block goes through `_scan_steps`, the exact state machine, and the next is tried fast
+    again. `fast=False` runs the state machine alone: the reference the differential test
+    (tests/terraform/test_scanner_differential.py) holds the fast path to."""
     blocks: list[TopBlock] = []
     if not fast:
         return blocks, _scan_steps(text, file, blocks, 0, 1, 0, once=False)[2]
     pos = 0
     n = len(text)
     line, last = 1, 0  # line of offset `last`: line numbers are counted forward, once
-    match = _FAST_BLOCK.match
+    patterns = _fast_patterns()
+    match = patterns.block.match
     count = text.count
     rfind = text.rfind
     append = blocks.append
@@ -339,7 +353,7 @@ def scan(
         m = match(text, pos)
         if m is not None:
             end = m.end()
-        elif (m := _FAST_HEADER.match(text, pos)) is not None:
+        elif (m := patterns.header.match(text, pos)) is not None:
             end = _skip_nested(text, m.end())
         if m is None or end < 0:
             if _TOP_SPACE.match(text, pos).end() == n:  # type: ignore[union-attr]
