@@ -73,6 +73,9 @@ BREAKERS = [
     "<<-EOT\r\n",
     "\nEOT\n",
     "\n  EOT  \n",
+    "\nEOT\x0b\n",  # whitespace other than space and tab around a heredoc marker
+    "\n\xa0EOT\n",
+    "\u2028",
     '"${',
     '}"',
     "a = ",
