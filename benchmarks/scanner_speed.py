@@ -1,7 +1,7 @@
 """The scanner's own throughput: every `.tf` file of a tree read into memory first, then
 `scanner.scan(text, path)` on each, timed; the fast path against the state machine alone
-(`fast=False`), in alternating rounds, median of each. Also counts the blocks the fast path
-leaves to the state machine (in an untimed pass).
+(`fast=False`), in alternating rounds, median of each. Also counts, in an untimed pass, the
+blocks matched whole, read by the bracket stack, and left to the state machine.
 
 Not part of `make bench` (which times whole certfit runs in child processes): this isolates
 the part of a cold run that is the scanner's, the figure issue 10's read-and-scan floor is
@@ -45,24 +45,32 @@ def timed(files: list[tuple[str, str]], fast: bool) -> float:
     return time.perf_counter() - start
 
 
-def state_machine_share(files: list[tuple[str, str]]) -> tuple[int, int]:
-    """(all blocks, blocks the fast path left to the state machine)."""
-    steps = scanner._scan_steps
-    slow = 0
+def paths_taken(files: list[tuple[str, str]]) -> tuple[int, int, int]:
+    """(all blocks, blocks read by the bracket stack, blocks left to the state machine); the
+    rest were matched whole."""
+    steps, nested = scanner._scan_steps, scanner._skip_nested
+    slow = stack = 0
 
-    def counting(text: str, file: str, blocks: list[Any], *rest: Any, **kw: Any) -> Any:
+    def counting_steps(text: str, file: str, blocks: list[Any], *rest: Any, **kw: Any) -> Any:
         nonlocal slow
         before = len(blocks)
         result = steps(text, file, blocks, *rest, **kw)
         slow += len(blocks) - before
         return result
 
-    scanner._scan_steps = counting  # type: ignore[assignment]
+    def counting_nested(text: str, pos: int) -> int:
+        nonlocal stack
+        end = nested(text, pos)
+        stack += end >= 0
+        return end
+
+    scanner._scan_steps = counting_steps  # type: ignore[assignment]
+    scanner._skip_nested = counting_nested
     try:
         total = sum(len(scanner.scan(text, path)[0]) for path, text in files)
     finally:
-        scanner._scan_steps = steps  # type: ignore[assignment]
-    return total, slow
+        scanner._scan_steps, scanner._skip_nested = steps, nested  # type: ignore[assignment]
+    return total, stack, slow
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     for round_no in range(args.rounds):
         for name, run in contenders[round_no % 2 :] + contenders[: round_no % 2]:
             runs[name].append(run())
-    blocks, slow = state_machine_share(files)
+    blocks, stack, slow = paths_taken(files)
     fast_s = statistics.median(runs["fast"])
     ref_s = statistics.median(runs["reference"])
     print(
@@ -89,7 +97,9 @@ def main(argv: list[str] | None = None) -> int:
                 "files": len(files),
                 "mb": round(size / 1e6, 1),
                 "blocks": blocks,
-                "fast_path_share": round(1 - slow / blocks, 4) if blocks else None,
+                "matched_whole": blocks - stack - slow,
+                "bracket_stack": stack,
+                "state_machine": slow,
                 "fast_s": round(fast_s, 3),
                 "reference_s": round(ref_s, 3),
                 "fast_mb_s": round(size / 1e6 / fast_s, 1),

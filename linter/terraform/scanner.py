@@ -10,6 +10,10 @@ kind, every string, heredoc and block comment is closed, so a broken file is rep
 line even when nothing in it is ever parsed. Only the blocks a certificate or a binding needs
 are later handed to the splitter or python-hcl2 (see `blocks.py`).
 
+The pass is in two tiers: most blocks are matched whole by one generated regular expression
+(the fast path, no Python per bracket or string); the rest go through an exact state machine,
+which also says what is wrong with a broken block. Both give the same answer on any input.
+
 HCL's own rules, not an editor's habits: a newline is `\\r?\\n`; a heredoc ends at the first
 line that is its marker once surrounding whitespace is trimmed (only outside `${...}`/`%{...}`);
 `$${` and `%%{` are literal text; identifiers are Unicode; block labels may be quoted or bare,
@@ -21,6 +25,7 @@ from __future__ import annotations
 import itertools
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 _IDENT = r"[^\W\d][\w-]*"  # Unicode ID_Start (or _) then ID_Continue or '-', as HCL
 # At the top level: identifiers, quoted labels, braces, comments are all that matter.
@@ -58,17 +63,17 @@ _QUOTE = "q"  # stack frame: inside a quoted template
 
 
 # The fast path: a whole top-level block in one match, for the usual case, with no Python per
-# bracket or string. `re` cannot recurse, so the body's pattern is generated for a bounded
-# depth of brackets and interpolations (`_FAST_DEPTH`); a block nested deeper, or holding
-# anything the pattern leaves out, does not match, and the exact state machine reads it. What
-# the pattern accepts it reads as `_skip_body` does, token for token (same classes, same
-# string escapes, same comments, same heredoc ends), and it is stricter, never looser: ASCII
-# identifiers and heredoc markers, quoted labels only, no comment in the header, no whitespace
-# after a heredoc's closing marker (so the fixes are always none). Possessive repetitions only,
-# and no two alternatives start alike except the simple and the nested interpolation: no
-# backtracking, linear time on any input. Loops are unrolled, `plain*+(?:special plain*+)*+`
-# rather than `(?:plain++|special)*+`: `re` runs a one-character repetition in a tight loop, and
-# only the rarer special tokens pay for a turn of the outer one.
+# bracket or string. `re` cannot recurse, so the body's pattern is generated for a bounded depth of
+# brackets and interpolations (`_FAST_DEPTH`); a block nested deeper goes to the bracket stack
+# below, a block holding anything else the pattern leaves out to the exact state machine. What the
+# pattern accepts it reads as `_skip_body` does, token for token (same classes, same string escapes,
+# same comments, same heredoc ends), and it is stricter, never looser: ASCII identifiers and heredoc
+# markers, quoted labels only, no comment in the header, no whitespace after a heredoc's closing
+# marker (so the fixes are always none). Possessive repetitions only, and no two alternatives start
+# alike except the simple and the nested interpolation: no backtracking, linear time on any input.
+# Loops are unrolled, `plain*+(?:special plain*+)*+` rather than `(?:plain++|special)*+`: `re` runs
+# a one-character repetition in a tight loop, and only the rarer special tokens pay for a turn of
+# the outer one.
 _F_PLAIN = r'[^{}()\[\]"#/<]*+'  # what cannot change nesting, between brackets
 _F_COMMENT = r"/\*(?:[^*]++|\*(?!/))*+\*/"  # /\*.*?\*/, possessively
 _F_OTHER = rf"#[^\n]*+|//[^\n]*+|{_F_COMMENT}|/(?![/*])|<(?!<)"
@@ -114,10 +119,51 @@ def _fast_heredoc() -> str:
 
 _ASCII_IDENT = r"[A-Za-z_][A-Za-z0-9_-]*+"
 # Groups: 1 the block type, 2 the rest of the header: quoted labels, the opening brace.
-_FAST_BLOCK = re.compile(
+_F_HEADER = (
     rf"[ \t\r\n]*+(?:(?:#[^\n]*+|//[^\n]*+|{_F_COMMENT})[ \t\r\n]*+)*+"
-    rf'({_ASCII_IDENT})((?:[ \t]*+"[^"\\\n]*+")*+[ \t]*+\{{)' + _fast_body(_FAST_DEPTH) + r"\}"
+    rf'({_ASCII_IDENT})((?:[ \t]*+"[^"\\\n]*+")*+[ \t]*+\{{)'
 )
+_FAST_STACK = 64  # deeper than that is no usual block: the state machine reads it
+
+
+class _FastPatterns(NamedTuple):
+    block: re.Pattern[str]  # a whole block
+    header: re.Pattern[str]  # its header, when the block is nested past the bound
+    step: re.Pattern[str]  # what `_skip_nested` skips, to the next bracket
+
+
+@lru_cache(maxsize=1)
+def _fast_patterns() -> _FastPatterns:
+    """Compiled on first use (tens of milliseconds): a run without Terraform does not pay."""
+    return _FastPatterns(
+        re.compile(_F_HEADER + _fast_body(_FAST_DEPTH) + r"\}"),
+        re.compile(_F_HEADER),
+        re.compile(_fast_body(_FAST_DEPTH - 1) + r"[{}()\[\]]"),
+    )
+
+
+def _skip_nested(text: str, pos: int) -> int:
+    """A block nested deeper than the whole-block pattern's bound (`jsonencode([{ ... [{ ...
+    }] }])`), from just after its opening brace to just after its closing one: a stack of
+    brackets in Python, but each step skips whole sub-expressions up to the bound, to the next
+    bracket it could not skip. -1 where only the state machine can say: a string or heredoc
+    nested deeper, a wrong closer, more than `_FAST_STACK` open brackets, the end of the file."""
+    stack = ["}"]
+    step = _fast_patterns().step.match
+    while True:
+        m = step(text, pos)
+        if m is None:
+            return -1
+        pos = m.end()
+        c = text[pos - 1]  # the bracket the step stopped at
+        if c in "{([":
+            if len(stack) == _FAST_STACK:
+                return -1
+            stack.append(_OPENERS[c])
+        elif c != stack.pop():
+            return -1
+        elif not stack:
+            return pos
 
 
 class ScanError(Exception):
@@ -286,24 +332,30 @@ def scan(
 ) -> tuple[list[TopBlock], ScanError | None]:
     """Top-level blocks of `text`, and the first structural error (blocks before it are kept).
 
-    Each block is first tried whole by `_FAST_BLOCK`, one match in the regex engine; where it
-    is not sure (a heredoc, a comment or a bare label in the header, nesting past its depth, a
-    broken block) that block goes through `_scan_steps`, the exact state machine, and the
-    next is tried fast again. `fast=False` runs the state machine alone: the reference the
-    differential test holds the fast path to."""
+    Each block is first tried whole by one match in the regex engine, then, if nested past
+    that pattern's bound, by `_skip_nested`'s stack of brackets. Where neither is sure (a
+    comment or a bare label in the header, a heredoc or string nested deep, a broken block)
+    that block goes through `_scan_steps`, the exact state machine, and the next is tried fast
+    again. `fast=False` runs the state machine alone: the reference the differential test
+    (tests/terraform/test_scanner_differential.py) holds the fast path to."""
     blocks: list[TopBlock] = []
     if not fast:
         return blocks, _scan_steps(text, file, blocks, 0, 1, 0, once=False)[2]
     pos = 0
     n = len(text)
     line, last = 1, 0  # line of offset `last`: line numbers are counted forward, once
-    match = _FAST_BLOCK.match
+    patterns = _fast_patterns()
+    match = patterns.block.match
     count = text.count
     rfind = text.rfind
     append = blocks.append
     while pos < n:
         m = match(text, pos)
-        if m is None:
+        if m is not None:
+            end = m.end()
+        elif (m := patterns.header.match(text, pos)) is not None:
+            end = _skip_nested(text, m.end())
+        if m is None or end < 0:
             if _TOP_SPACE.match(text, pos).end() == n:  # type: ignore[union-attr]
                 break  # only space and comments after the last block
             pos, line, err = _scan_steps(text, file, blocks, pos, line, last, once=True)
@@ -315,7 +367,7 @@ def scan(
         start = m.start(1)
         line += count("\n", last, start)
         last = start
-        pos = m.end()
+        pos = end
         append(
             TopBlock(
                 type_,

@@ -73,6 +73,9 @@ BREAKERS = [
     "<<-EOT\r\n",
     "\nEOT\n",
     "\n  EOT  \n",
+    "\nEOT\x0b\n",  # whitespace other than space and tab around a heredoc marker
+    "\n\xa0EOT\n",
+    "\u2028",
     '"${',
     '}"',
     "a = ",
@@ -275,7 +278,6 @@ UNUSUAL = {
     "comment between labels": 'resource /* c */ "a" "b" {\n  x = 1\n}\n',
     "unicode type": "zürich {\n  x = 1\n}\n",
     "label on the next line": 'resource "a"\n"b" {\n}\n',
-    "deep": "locals {\n  x = jsonencode([{ a = [{ b = [1] }] }])\n}\n",
     "deep template": 'locals {\n  x = "${f([{ a = "${g(b[0])}" }])}"\n}\n',
 }
 
@@ -291,6 +293,47 @@ def test_unusual_blocks_go_to_the_state_machine_and_read_the_same(
     assert [b.line for b in blocks] == [1, 2, 2 + text.count("\n")]
     assert read == [2]  # the blocks around it stay fast
     assert_same_as_reference(before + text + before)
+
+
+DEEP = """\
+resource "aws_ecs_task_definition" "t" {
+  container_definitions = jsonencode([
+    {
+      name  = "${var.name}-app"
+      image = "${var.repository}:${var.release}"
+      portMappings = [
+        { containerPort = 9000, protocol = "tcp" }
+      ]
+      environment = [for k, v in var.env : { name = k, value = "${v}" }]
+    }
+  ])
+}
+"""
+
+
+def test_nesting_past_the_bound_is_read_by_the_bracket_stack(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """jsonencode([{ ... [{ ... }] }]) is five brackets deep: past the whole-block pattern,
+    but each step of the bracket stack skips what lies within the bound."""
+    read = _state_machine_blocks(monkeypatch)
+    [block], err = scan(DEEP, "main.tf")
+    assert err is None
+    assert (block.line, block.end_line, block.text) == (1, 12, DEEP.rstrip())
+    assert read == []
+    assert_same_as_reference(DEEP)
+    assert_same_as_reference(DEEP.replace("  ])", "  )]"))  # wrong closers, deep down
+
+
+def test_past_the_bracket_stack_bound_the_state_machine_reads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    depth = 2 * scanner._FAST_STACK
+    text = "locals {\n  x = " + "[" * depth + "]" * depth + "\n}\n"
+    read = _state_machine_blocks(monkeypatch)
+    _, err = scan(text)
+    assert err is None and read == [1]
+    assert_same_as_reference(text)
 
 
 BROKEN = {
