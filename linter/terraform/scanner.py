@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 import re
 from functools import lru_cache
+from sys import intern
 from typing import NamedTuple
 
 _IDENT = r"[^\W\d][\w-]*"  # Unicode ID_Start (or _) then ID_Continue or '-', as HCL
@@ -364,6 +365,7 @@ def scan(
             last = blocks[-1].start
             continue
         type_, rest = m.group(1, 2)
+        type_ = intern(type_)
         start = m.start(1)
         line += count("\n", last, start)
         last = start
@@ -371,7 +373,9 @@ def scan(
         append(
             TopBlock(
                 type_,
-                tuple(rest.split('"')[1::2]),  # quoted labels only: no '"' inside one
+                # quoted labels only: no '"' inside one. Interned, like the type: a tree
+                # repeats them (`resource`, `aws_s3_bucket`) hundreds of thousands of times.
+                tuple(map(intern, rest.split('"')[1::2])),
                 start,
                 start + len(type_) + len(rest),
                 line,
@@ -432,8 +436,8 @@ def _scan_steps(
             col = header_start - (text.rfind("\n", 0, header_start) + 1) + 1
             blocks.append(
                 TopBlock(
-                    header[0],
-                    tuple(header[1:]),
+                    intern(header[0]),
+                    tuple(map(intern, header[1:])),
                     header_start,
                     m.end(),
                     line,
