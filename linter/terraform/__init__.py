@@ -64,7 +64,7 @@ def load_terraform(
         model = Model()
         model.errors.append(InputError("not a directory", f"{directory} is not a directory", None))
         return model
-    root_dir = loader.dir(directory)
+    root_dir = loader.dir(loader.root_dir, real=True)  # the Loader made it real
     root = ModuleInstance(loader, root_dir, "", ())
     root.root_values_fn = lambda: root_values(root, loader)  # read only if a var is used
     extractor = Extractor(loader, facts)

@@ -887,7 +887,8 @@ class ModuleInstance:
                 return Unknown(message)
         if not child_dir.is_dir():
             return Unknown(f"module.{name}: {source} is not a directory")
-        if self._in_chain(Path(os.path.realpath(child_dir))):
+        # child_dir is real: both ways to it above resolve through the reader
+        if self._in_chain(child_dir):
             message = cycle_message(name, source)
             self.loader.error("module cycle", message, self.loader.location(top))
             return Unknown(f"module.{name} is part of a module cycle")
@@ -901,7 +902,7 @@ class ModuleInstance:
         blk = self.dir.parsed(top)
         if blk is None:
             return Unknown(f"module.{name} could not be parsed")
-        return ModuleCall(self, name, top, blk, self.loader.dir(child_dir), key_path)
+        return ModuleCall(self, name, top, blk, self.loader.dir(child_dir, real=True), key_path)
 
 
 class ModuleCall:
