@@ -361,6 +361,13 @@ def forget_files() -> None:
     _PARSED.clear()
 
 
+def forget_files_outside(directories: Collection[str]) -> None:
+    """Let go of the scans of files outside `directories` (real paths): a --recursive run
+    keeps every file's scan from its survey only until it knows which its loads will read."""
+    for key in [k for k in _FILES if os.path.dirname(k[0]) not in directories]:
+        del _FILES[key]
+
+
 _run = [0, 0]  # [the current run, or 0 outside one; the last run's number]
 
 

@@ -31,7 +31,7 @@ from linter.model import InputError, Model
 from linter.options import LoadOptions
 from linter.terraform.blocks import ParseStats
 from linter.terraform.extract import RELEVANT_TYPES
-from linter.terraform.modules import Loader, one_run
+from linter.terraform.modules import Loader, forget_files_outside, one_run
 from linter.terraform.reach import Call, DirFacts, cycle_error, facts_of, reaches_relevant
 from linter.workers import Failed, Shares, default_jobs
 
@@ -80,11 +80,16 @@ class _LoadCommon:
     options: LoadOptions
     facts: dict[str, DirFacts]
     settings: Settings | None  # judge each model where it is loaded
+    keep: frozenset[str]  # the directories this share's loads reach: their scans are kept
+    pruned: bool = False
 
 
 def _load_one(common: _LoadCommon, path: Path) -> Model:
     from linter.terraform import load_terraform
 
+    if not common.pruned:  # once per share: the scans no load of it will read are let go
+        common.pruned = True
+        forget_files_outside(common.keep)
     model = load_terraform(path, common.options, common.facts)
     if common.settings is not None:
         evaluate_early(model, common.settings)
@@ -219,10 +224,12 @@ def load_tree(
         for root in the_plan.to_load:
             parts[owner[index[str(root)]]].append(root)
         # Each share is sent the facts of the directories its root modules reach, not all.
-        commons = [
-            _LoadCommon(options, reachable(part, facts) if k else facts, settings)
-            for k, part in enumerate(parts)
-        ]
+        commons = []
+        for k, part in enumerate(parts):
+            reached = reachable(part, facts)
+            commons.append(
+                _LoadCommon(options, reached if k else facts, settings, frozenset(reached))
+            )
         results = shares.run_each(_load_one, commons, parts)
         loaded: dict[str, Model] = {}
         for part, found in zip(parts, results, strict=True):
