@@ -4,6 +4,7 @@ error must be said once, and a file no root module reaches must still be checked
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -198,3 +199,18 @@ def test_a_worker_is_sent_the_facts_of_what_its_root_modules_reach(tmp_path: Pat
     assert set(reachable([tmp_path / "root"], facts)) == {
         str(tmp_path / d) for d in ("root", "a", "b")
     }
+
+
+def test_only_the_scans_the_loads_read_are_kept(tmp_path: Path) -> None:
+    from linter.terraform import modules
+
+    files = {f"quiet{i}/main.tf": 'resource "aws_s3_bucket" "b" {}\n' for i in range(9)}
+    files["web/main.tf"] = 'module "lb" {\n  source = "../lb"\n}\n'
+    files["lb/main.tf"] = LISTENER
+    write_tree(tmp_path, files)
+    forget_files()
+    dirs = terraform_dirs(walk_once(tmp_path, SafeReader(tmp_path)))
+    _, plan, stats = load_tree(tmp_path, dirs, LoadOptions.for_root(tmp_path), jobs=1)
+    assert plan.to_load == [tmp_path / "web"] and stats.files_read == len(files)
+    kept = sorted(os.path.relpath(path, tmp_path) for path, _ in modules._FILES)
+    assert kept == ["lb/main.tf", "web/main.tf"]
