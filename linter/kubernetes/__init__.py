@@ -16,9 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from linter.cloudformation.parse import TemplateSyntaxError, where
 from linter.kubernetes.interpret import K8sObject, interpret, objects_from_manifest
-from linter.kubernetes.yaml_docs import load_documents
 from linter.mappings import certificate_from_arn
 from linter.model import Certificate, InputError, Location, Model
 from linter.options import LoadOptions
@@ -90,6 +88,8 @@ class _Unit:
         self.arn_certs: dict[str, Certificate] = {}
 
     def locate(self, container: Any, key: str | None) -> Location:
+        from linter.cloudformation.parse import where
+
         line, col = where(container, key) if key is not None else (0, 0)
         if not line:
             line, col = getattr(container, "pos", (0, 0))
@@ -108,6 +108,11 @@ class _Unit:
         return None, f"{what} is not a string of certificate ARNs"
 
     def load(self, text: str) -> Model:
+        # YAML and the template parser only when a manifest is read: a Terraform run that
+        # meets no Kubernetes resource imports this package for its interpreter alone.
+        from linter.cloudformation.parse import TemplateSyntaxError
+        from linter.kubernetes.yaml_docs import load_documents
+
         try:
             docs = load_documents(text)
         except TemplateSyntaxError as exc:
