@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -90,11 +89,6 @@ class Shares:
             except ValueError:  # no fork on this platform: one share, in order
                 self.jobs = 1
                 return
-            # A forked worker flushes its copy of the output buffers when it ends: empty
-            # them first, or what was buffered would be printed twice.
-            for stream in (sys.stdout, sys.stderr):
-                with contextlib.suppress(OSError, ValueError, AttributeError):
-                    stream.flush()
             for _ in range(self.jobs - 1):
                 ours, theirs = ctx.Pipe()
                 process = ctx.Process(target=_serve, args=(theirs,), daemon=True)

@@ -4,9 +4,6 @@ item is lost when its function raises or its worker dies."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 from linter.workers import Failed, Shares, default_jobs
 
@@ -77,17 +74,3 @@ def _common(common: str, _item: int) -> str:
 def test_each_share_may_have_a_common_value_of_its_own() -> None:
     with Shares(2) as shares:
         assert shares.run_each(_common, ["a", "b"], [[1, 2], [3]]) == [["a", "a"], ["b"]]
-
-
-def test_output_buffered_before_the_fork_is_printed_once(tmp_path: Path) -> None:
-    script = (
-        "import sys\n"
-        "from linter.workers import Shares\n"
-        "def f(c, i):\n    return i\n"
-        "print('before the fork', end='')\n"
-        "with Shares(2) as s:\n    s.run(f, None, [[1], [2]])\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
-    ).stdout
-    assert out == "before the fork"
