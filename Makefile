@@ -55,6 +55,7 @@ fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -p no:cacheprovider tests/security/test_hostile_properties.py
 	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=20000 $(PY) -m pytest -p no:cacheprovider tests/terraform/test_fuzz_hcl.py
 	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=20000 $(PY) -m pytest -p no:cacheprovider tests/terraform/test_scanner_differential.py
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -p no:cacheprovider tests/terraform/test_survey_properties.py
 	$(PY) -m fuzz.run --seconds $(FUZZ_SECONDS)
 
 clean:
