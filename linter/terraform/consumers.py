@@ -156,4 +156,5 @@ def beanstalk(ex: Extractor, inst: ResourceInstance) -> None:
             target_reason=reason,
         )
         ep.address = f"{inst.address} listener {port}"
-        ex.bind(ep, inst, sblk.attrs["value"], value, "default")
+        if "value" in sblk.attrs:  # without one (Terraform refuses it) the listener has none
+            ex.bind(ep, inst, sblk.attrs["value"], value, "default")

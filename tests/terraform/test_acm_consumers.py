@@ -103,3 +103,29 @@ resource "aws_api_gateway_domain_name" "internal" {
     [binding] = model.bindings
     assert binding.endpoint.target is Target.APIGATEWAY_PRIVATE
     assert [f.rule for f in findings(model)] == ["unresolved_certificate"]  # key unknown only
+
+
+def test_a_beanstalk_certificate_setting_without_a_value_is_a_listener_without_one(
+    tmp_path: Path,
+) -> None:
+    # found by fuzzing: this was an internal error (KeyError) that lost the resource
+    tree = write_tree(
+        tmp_path,
+        {
+            "main.tf": """
+resource "aws_elastic_beanstalk_environment" "web" {
+  name        = "web"
+  application = "shop"
+  setting {
+    namespace = "aws:elbv2:listener:443"
+    name      = "SSLCertificateArns"
+  }
+}
+"""
+        },
+    )
+    model = load(tree)
+    assert model.errors == []
+    assert [(s, r) for s, r, *_ in where(findings(model))] == [
+        ("error", "listener_missing_certificate")
+    ]
