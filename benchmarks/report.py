@@ -12,7 +12,11 @@ TF_FMT = "terraform fmt -check -recursive"
 CHECKOV = "checkov CKV_AWS_2"
 FLOOR = "read-and-scan floor"  # benchmarks/floor.py: read every .tf file, regex-scan it
 FLOOR_LIMIT = 2.5  # issue 10: a cold certfit run within 2.5x of the floor
-TREES = (("monorepo", "Monorepo"), ("dense", "Dense"), ("monorepo_full", "Monorepo, --full"))
+TREES = (
+    ("monorepo", "Monorepo"),
+    ("dense", "Dense"),
+    ("monorepo_full", "Monorepo, full size (FULL=1)"),
+)
 README_START = "<!-- benchmarks:start -->"  # markers the README already has
 README_END = "<!-- benchmarks:end -->"
 CDK_KEYS = ("cdk", "cdk_no_validation")
@@ -388,7 +392,7 @@ def update_readme(readme: Path, table: str) -> None:
         "read-and-scan floor (`benchmarks/floor.py`: read every `.tf` file and regex-scan it for "
         "TLS resource headers in one Python process), run by run in the same session, and a "
         "200-listener CDK app synthesized with and without certfit; `make bench FULL=1` "
-        "(`--full`) adds a 50,000-file monorepo. "
+        "adds a 50,000-file monorepo. "
         "Everything is in `benchmarks/results/` (table, JSON of every run, plot); "
         "`python -m benchmarks.attribute DIR` shows where one run spends its time. "
         "The latest run:\n",

@@ -16,12 +16,14 @@ of a worker that died (killed, out of memory) is done again by the calling proce
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from multiprocessing.connection import Connection, wait
+from typing import Any, TypeVar, cast
 
 C = TypeVar("C")
 T = TypeVar("T")
@@ -60,7 +62,11 @@ def _apply(fn: Callable[[C, T], R], common: C, items: Sequence[T]) -> list[R | F
 
 
 def _serve(conn: Connection) -> None:
-    """A worker: run each round it is sent, send back its results, until told to stop."""
+    """A worker: run what it is sent and send back the results, until told to stop. A message
+    is a whole share `(fn, common, items)`, or the start of a balanced round
+    `("begin", fn, common)` followed by chunks `("items", items)`."""
+    fn: Any = None
+    common: Any = None
     while True:
         try:
             message = conn.recv()
@@ -68,7 +74,13 @@ def _serve(conn: Connection) -> None:
             return
         if message is None:
             return
-        fn, common, items = message
+        if message[0] == "begin":
+            _, fn, common = message
+            continue
+        if message[0] == "items":
+            items = message[1]
+        else:
+            fn, common, items = message
         results = _apply(fn, common, items)
         try:
             conn.send(results)
@@ -89,12 +101,19 @@ class Shares:
             except ValueError:  # no fork on this platform: one share, in order
                 self.jobs = 1
                 return
-            for _ in range(self.jobs - 1):
-                ours, theirs = ctx.Pipe()
-                process = ctx.Process(target=_serve, args=(theirs,), daemon=True)
-                process.start()
-                theirs.close()
-                self._workers.append((process, ours))
+            # What exists now is shared with the workers, page by page, until someone writes
+            # to it: frozen, the collector's passes in a worker never touch (and so copy)
+            # the pages it was given. This process unfreezes its own at once.
+            gc.freeze()
+            try:
+                for _ in range(self.jobs - 1):
+                    ours, theirs = ctx.Pipe()
+                    process = ctx.Process(target=_serve, args=(theirs,), daemon=True)
+                    process.start()
+                    theirs.close()
+                    self._workers.append((process, ours))
+            finally:
+                gc.unfreeze()
 
     def __enter__(self) -> Shares:
         return self
@@ -139,6 +158,102 @@ class Shares:
                 self._workers[k - 1] = None
                 results[k] = _apply(fn, commons[k], shares[k])
         return results
+
+    def run_balanced(
+        self,
+        fn: Callable[[C, T], R],
+        commons: Sequence[C],
+        preferred: Sequence[Sequence[T]],
+        chunk: int,
+    ) -> tuple[list[list[R | Failed]], list[list[int]]]:
+        """fn(commons[k], item) for every item, process k taking its items from
+        `preferred[k]`, `chunk` at a time, and, once those are done, from the end of the
+        longest other list: a process that is done early (less work, a busier core) helps
+        the others instead of waiting. Returns each item's result, list by list, and the
+        process that did it (0 is this one)."""
+        assert len(preferred) == len(commons) == self.jobs, "one list of items per process"
+        results: list[list[Any]] = [[None] * len(p) for p in preferred]
+        doers: list[list[int]] = [[0] * len(p) for p in preferred]
+        queues = [deque((k, i) for i in range(len(p))) for k, p in enumerate(preferred)]
+
+        def take(k: int) -> list[tuple[int, int]]:
+            queue = queues[k]
+            if not queue:  # steal from the end of the longest list
+                queue = max(queues, key=len)
+                return [queue.pop() for _ in range(min(chunk, len(queue)))]
+            return [queue.popleft() for _ in range(min(chunk, len(queue)))]
+
+        def store(k: int, slots: list[tuple[int, int]], found: list[R | Failed]) -> None:
+            for (j, i), result in zip(slots, found, strict=True):
+                results[j][i] = result
+                doers[j][i] = k
+
+        def here(slots: list[tuple[int, int]]) -> None:
+            store(0, slots, _apply(fn, commons[0], [preferred[j][i] for j, i in slots]))
+
+        inflight: dict[int, deque[list[tuple[int, int]]]] = {}
+
+        def send(k: int) -> None:
+            worker = self._workers[k - 1]
+            slots = take(k)
+            if worker is None or not slots:
+                if slots:
+                    here(slots)
+                return
+            try:
+                worker[1].send(("items", [preferred[j][i] for j, i in slots]))
+                inflight[k].append(slots)
+            except (OSError, ValueError):
+                self._lost(k, inflight, here)
+                here(slots)
+
+        for k in range(1, self.jobs):
+            worker = self._workers[k - 1]
+            if worker is None:
+                continue
+            try:
+                worker[1].send(("begin", fn, commons[k]))
+            except (OSError, ValueError):
+                self._workers[k - 1] = None
+                continue
+            inflight[k] = deque()
+            send(k)
+            send(k)  # one chunk ahead, so a worker never waits for this process
+        while True:
+            mine = take(0)
+            if mine:
+                here(mine)
+            waiting: dict[Connection, int] = {}
+            for k, chunks in inflight.items():
+                worker = self._workers[k - 1]
+                if chunks and worker is not None:
+                    waiting[worker[1]] = k
+            if not waiting:
+                if not mine and not any(queues):
+                    break
+                continue
+            for ready in wait(list(waiting), timeout=None if not mine else 0):
+                conn = cast(Connection, ready)
+                k = waiting[conn]
+                try:
+                    found: list[R | Failed] = conn.recv()
+                except (EOFError, OSError):
+                    self._lost(k, inflight, here)
+                    continue
+                store(k, inflight[k].popleft(), found)
+                send(k)
+        return results, doers
+
+    def _lost(
+        self,
+        k: int,
+        inflight: dict[int, deque[list[tuple[int, int]]]],
+        here: Callable[[list[tuple[int, int]]], None],
+    ) -> None:
+        """Worker k died: what it was given is done here."""
+        self._workers[k - 1] = None
+        while inflight.get(k):
+            here(inflight[k].popleft())
 
     def close(self) -> None:
         for worker in self._workers:

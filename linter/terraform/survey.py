@@ -111,23 +111,28 @@ def _fewer_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
+SURVEY_CHUNK = 24  # directories a process takes at a time (about 10 ms of work)
+LOAD_CHUNK = 4  # root modules a process takes at a time
+
+
 def survey(
     top: Path, dirs: list[Path], options: LoadOptions, shares: Shares
-) -> tuple[dict[str, DirFacts], list[int], ParseStats]:
-    """The facts of every directory in `dirs`, and which share surveyed each (by index)."""
+) -> tuple[dict[str, DirFacts], dict[str, int], ParseStats]:
+    """The facts of every directory in `dirs`, and which process surveyed each. Process k
+    starts with every k-th directory; one that is done early takes over the others' rest."""
     parts: list[list[Path]] = [dirs[k :: shares.jobs] for k in range(shares.jobs)]
     common = _SurveyCommon(options, top)
-    results = shares.run(_survey_one, common, parts)
+    results, doers = shares.run_balanced(_survey_one, [common] * shares.jobs, parts, SURVEY_CHUNK)
     facts: dict[str, DirFacts] = {}
-    owner: list[int] = [0] * len(dirs)
+    owner: dict[str, int] = {}
     stats = ParseStats()
-    for k, (part, found) in enumerate(zip(parts, results, strict=True)):
-        for i, (path, result) in enumerate(zip(part, found, strict=True)):
-            owner[k + i * shares.jobs] = k
+    for part, found, did in zip(parts, results, doers, strict=True):
+        for path, result, k in zip(part, found, did, strict=True):
             if isinstance(result, Failed):  # surveyed again here, where an error is reported
-                result = _survey_one(common, path)
+                result, k = _survey_one(common, path), 0
             f, s = result
             facts[str(path)] = f
+            owner[str(path)] = k
             stats.add(s)
     return facts, owner, stats
 
@@ -219,18 +224,18 @@ def load_tree(
     with one_run(), _fewer_collections(), Shares(jobs) as shares:
         facts, owner, stats = survey(top, dirs, options, shares)
         the_plan = plan(top, dirs, facts, options)
-        index = {str(d): i for i, d in enumerate(dirs)}
+        # Each root module goes first to the process that surveyed it (its files are in that
+        # process's memory), and each process is sent the facts of what its roots reach.
         parts: list[list[Path]] = [[] for _ in range(shares.jobs)]
         for root in the_plan.to_load:
-            parts[owner[index[str(root)]]].append(root)
-        # Each share is sent the facts of the directories its root modules reach, not all.
+            parts[owner.get(str(root), 0)].append(root)
         commons = []
         for k, part in enumerate(parts):
             reached = reachable(part, facts)
             commons.append(
                 _LoadCommon(options, reached if k else facts, settings, frozenset(reached))
             )
-        results = shares.run_each(_load_one, commons, parts)
+        results, _ = shares.run_balanced(_load_one, commons, parts, LOAD_CHUNK)
         loaded: dict[str, Model] = {}
         for part, found in zip(parts, results, strict=True):
             for path, result in zip(part, found, strict=True):

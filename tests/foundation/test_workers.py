@@ -4,6 +4,7 @@ item is lost when its function raises or its worker dies."""
 from __future__ import annotations
 
 import os
+import time
 
 from linter.workers import Failed, Shares, default_jobs
 
@@ -74,3 +75,38 @@ def _common(common: str, _item: int) -> str:
 def test_each_share_may_have_a_common_value_of_its_own() -> None:
     with Shares(2) as shares:
         assert shares.run_each(_common, ["a", "b"], [[1, 2], [3]]) == [["a", "a"], ["b"]]
+
+
+def _slow_in_workers(parent: int, item: int) -> int:
+    if os.getpid() != parent:
+        time.sleep(0.05)  # a busy core: the calling process should take over its items
+    return item * 2
+
+
+def test_a_balanced_round_does_every_item_once_and_an_idle_process_helps() -> None:
+    parent = os.getpid()
+    lists = [list(range(0, 10)), list(range(100, 140))]
+    with Shares(2) as shares:
+        results, doers = shares.run_balanced(_slow_in_workers, [parent, parent], lists, chunk=2)
+    assert results == [[i * 2 for i in lst] for lst in lists]
+    # the worker is slow: the calling process did its own list and most of the worker's
+    assert doers[0] == [0] * 10
+    assert doers[1].count(0) > 20 and doers[1].count(1) >= 1
+
+
+def test_a_balanced_round_survives_a_worker_that_dies() -> None:
+    with Shares(2) as shares:
+        results, doers = shares.run_balanced(
+            _die_in_a_worker, [os.getpid()] * 2, [[1, 2, 3], [4, 5, 6, 7]], chunk=1
+        )
+        assert results == [[2, 3, 4], [5, 6, 7, 8]]
+        assert doers == [[0, 0, 0], [0, 0, 0, 0]]
+        # and the next round goes on without it
+        again, _ = shares.run_balanced(_common, ["x", "y"], [[1], [2]], chunk=1)
+    assert again == [["x"], ["x"]]
+
+
+def test_one_process_does_a_balanced_round_in_order() -> None:
+    with Shares(1) as shares:
+        results, doers = shares.run_balanced(_common, ["a"], [[1, 2, 3]], chunk=2)
+    assert results == [["a", "a", "a"]] and doers == [[0, 0, 0]]
