@@ -87,9 +87,7 @@ class Extractor:
 
     # -- walk -------------------------------------------------------------------------------
     def walk(self, mod: ModuleInstance) -> None:
-        for coll in mod.resource_collections():
-            if coll.rdef.type not in RELEVANT_TYPES:
-                continue
+        for coll in mod.resource_collections(RELEVANT_TYPES):
             for inst in coll.instances().values():
                 self.instance(inst)
         for name in mod.dir.module_calls:

@@ -802,9 +802,15 @@ class ModuleInstance:
                 self._resources[key] = ResourceCollection(self, rdef)
         return self._resources[key]
 
-    def resource_collections(self) -> list[ResourceCollection]:
+    def resource_collections(
+        self, types: Collection[str] | None = None
+    ) -> list[ResourceCollection]:
+        """The resources and data sources defined here (of `types`, when given: a collection
+        is made only for what is asked)."""
         out = []
         for key in self.dir.resources:
+            if types is not None and key[1] not in types:
+                continue
             r = self.resource(*key)
             if isinstance(r, ResourceCollection):
                 out.append(r)
