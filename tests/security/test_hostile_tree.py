@@ -238,7 +238,9 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _run(root: Path, fmt: str, out_dir: Path) -> tuple[subprocess.CompletedProcess[str], dict]:
+def _run(
+    root: Path, fmt: str, out_dir: Path, jobs: str | None = None
+) -> tuple[subprocess.CompletedProcess[str], dict]:
     out_dir.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "CERTFIT_"))} | {
         "HOME": str(out_dir / "home"),
@@ -247,6 +249,8 @@ def _run(root: Path, fmt: str, out_dir: Path) -> tuple[subprocess.CompletedProce
         "GITHUB_STEP_SUMMARY": str(out_dir / "summary.md"),
         "SECRET_FOR_ENVIRON": ENV_CANARY,
     }
+    if jobs is not None:
+        env["CERTFIT_JOBS"] = jobs
     args = [
         str(Path(sys.executable).parent / "certfit"),
         "--recursive",
@@ -314,3 +318,29 @@ def test_hostile_tree_leaks_nothing_and_reports_its_one_real_finding(
         mentioned = json.dumps(report["errors"])
         for name in ("fifo.tf", "huge.tf", "passwd.tf", "bomb.yaml", "deep.json"):
             assert name in mentioned, (name, report["errors"])
+
+
+def test_hostile_tree_read_by_worker_processes_gives_the_same_report(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    """The same tree, wide enough that a --recursive run forks workers for its survey and its
+    loads: the report is the one process's, byte for byte, and leaks nothing."""
+    root = tmp_path_factory.mktemp("hostile-wide") / "repo"
+    root.mkdir()
+    _real_finding(root)
+    _canaries(root)
+    _special_files(root)
+    _blow_ups(root)
+    for i in range(12):  # quiet root modules: enough directories for the workers
+        _write(root / f"quiet{i}" / "main.tf", 'resource "aws_s3_bucket" "b" {}\n')
+    one, _ = _run(root, "json", tmp_path / "one", jobs="1")
+    two, written = _run(root, "json", tmp_path / "two", jobs="2")
+    assert "Traceback" not in two.stderr, two.stderr[-3000:]
+    assert two.returncode == one.returncode and two.stdout == one.stdout
+    for where, data in {
+        "stdout": two.stdout.encode(),
+        "stderr": two.stderr.encode(),
+        **written,
+    }.items():
+        for secret in (CANARY, *OUTSIDE):
+            assert secret.encode() not in data, f"{secret[:12]}... leaked into {where}"
