@@ -125,12 +125,12 @@ def find_root_modules(directory: Path, reader: SafeReader | None = None) -> list
     are read through `reader` (default: one confined to `directory`); the walk follows no link
     and stays inside the root. One process; a --recursive run uses `survey.load_tree`."""
     from linter.lint import terraform_dirs, walk_once
-    from linter.terraform.survey import plan, survey
+    from linter.terraform.survey import plan, run_scope, survey
     from linter.workers import Shares
 
     reader = reader or SafeReader(directory)
     dirs = terraform_dirs(walk_once(Path(directory), reader))
     options = LoadOptions(reader=reader)
-    with Shares(1) as shares:
+    with run_scope(), Shares(1) as shares:
         facts, _owner, _stats = survey(Path(directory), dirs, options, shares)
     return plan(Path(directory), dirs, facts, options).roots

@@ -54,16 +54,17 @@ class _SurveyCommon:
     top: Path
 
 
-_loaders: dict[int, Loader] = {}  # one loader per round and process (its realpath is not free)
+# One loader per round and process (its realpath is not free), for the round's own options:
+# the common value is held, not its id, which a later round's could reuse.
+_loader: list[tuple[_SurveyCommon, Loader]] = []
 
 
 def _survey_one(common: _SurveyCommon, path: Path) -> tuple[DirFacts, ParseStats]:
     """One directory's facts. Its files are read and scanned in this process and stay in its
     memory (`modules._FILES`) for the loads that follow; the directory's other state does not."""
-    loader = _loaders.get(id(common))
-    if loader is None:
-        _loaders.clear()
-        loader = _loaders[id(common)] = Loader(common.options, common.top)
+    if not _loader or _loader[0][0] is not common:
+        _loader[:] = [(common, Loader(common.options, common.top))]
+    loader = _loader[0][1]
     with limits.using(common.options.limits):
         facts = facts_of(loader, path, RELEVANT_TYPES, real=True)  # walked: real paths
     stats = loader.stats
@@ -94,6 +95,17 @@ def _load_one(common: _LoadCommon, path: Path) -> Model:
     if common.settings is not None:
         evaluate_early(model, common.settings)
     return model
+
+
+@contextmanager
+def run_scope() -> Iterator[None]:
+    """What a survey runs in: one run (files read once are used as read) with the collector
+    kept off the scans it keeps, all undone at the end (see `_fewer_collections`)."""
+    try:
+        with one_run(), _fewer_collections():
+            yield
+    finally:
+        _loader.clear()
 
 
 @contextmanager
@@ -221,7 +233,7 @@ def load_tree(
         jobs = default_jobs(options.environ)
     if len(dirs) < MIN_DIRS_FOR_WORKERS:
         jobs = 1
-    with one_run(), _fewer_collections(), Shares(jobs) as shares:
+    with run_scope(), Shares(jobs) as shares:
         facts, owner, stats = survey(top, dirs, options, shares)
         the_plan = plan(top, dirs, facts, options)
         # Each root module goes first to the process that surveyed it (its files are in that

@@ -214,3 +214,18 @@ def test_only_the_scans_the_loads_read_are_kept(tmp_path: Path) -> None:
     assert plan.to_load == [tmp_path / "web"] and stats.files_read == len(files)
     kept = sorted(os.path.relpath(path, tmp_path) for path, _ in modules._FILES)
     assert kept == ["lb/main.tf", "web/main.tf"]
+
+
+def test_each_run_reads_with_its_own_root(tmp_path: Path) -> None:
+    """Two runs in one process, over two trees confined to themselves: the second is read
+    with its own reader (a survey's loader is never carried over to the next run)."""
+    for name in ("first", "second"):
+        top = tmp_path / name
+        write_tree(top, {f"d{i}/main.tf": LISTENER for i in range(3)})
+        write_tree(top, {"d0/broken.tf": BROKEN})
+        dirs = terraform_dirs(walk_once(top, SafeReader(top)))
+        models, plan, _ = load_tree(top, dirs, LoadOptions.for_root(top), jobs=1)
+        assert {e.location.file for m in models for e in m.errors if e.location} == {
+            "d0/broken.tf"  # relative to this run's root
+        }
+        assert len(plan.to_load) == 3
