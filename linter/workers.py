@@ -51,6 +51,17 @@ def default_jobs(environ: Mapping[str, str]) -> int:
     return max(1, min(cpus, MAX_DEFAULT_JOBS))
 
 
+MIN_ITEMS_FOR_WORKERS = 8  # fewer: forking costs more than it saves
+
+
+def jobs_for(items: int, environ: Mapping[str, str], requested: int | None = None) -> int:
+    """How many processes `items` pieces of work are worth: `requested`, else `default_jobs`;
+    1 for fewer than MIN_ITEMS_FOR_WORKERS."""
+    if items < MIN_ITEMS_FOR_WORKERS:
+        return 1
+    return requested if requested is not None else default_jobs(environ)
+
+
 def _apply(fn: Callable[[C, T], R], common: C, items: Sequence[T]) -> list[R | Failed]:
     out: list[R | Failed] = []
     for item in items:
@@ -62,9 +73,8 @@ def _apply(fn: Callable[[C, T], R], common: C, items: Sequence[T]) -> list[R | F
 
 
 def _serve(conn: Connection) -> None:
-    """A worker: run what it is sent and send back the results, until told to stop. A message
-    is a whole share `(fn, common, items)`, or the start of a balanced round
-    `("begin", fn, common)` followed by chunks `("items", items)`."""
+    """A worker: a round starts with `("begin", fn, common)`, then each `("items", items)` is
+    run and its results sent back, until told to stop (None)."""
     fn: Any = None
     common: Any = None
     while True:
@@ -77,10 +87,7 @@ def _serve(conn: Connection) -> None:
         if message[0] == "begin":
             _, fn, common = message
             continue
-        if message[0] == "items":
-            items = message[1]
-        else:
-            fn, common, items = message
+        items = message[1]
         results = _apply(fn, common, items)
         try:
             conn.send(results)
@@ -89,8 +96,8 @@ def _serve(conn: Connection) -> None:
 
 
 class Shares:
-    """`jobs` shares: share 0 in this process, the others in forked workers that live until
-    `close()` (use as a context manager)."""
+    """`jobs` processes: this one (0) and forked workers that live until `close()` (use as a
+    context manager), kept from one round of `run_balanced` to the next."""
 
     def __init__(self, jobs: int) -> None:
         self.jobs = max(1, jobs)
@@ -120,44 +127,6 @@ class Shares:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def run(
-        self, fn: Callable[[C, T], R], common: C, shares: Sequence[Sequence[T]]
-    ) -> list[list[R | Failed]]:
-        """fn(common, item) for every item of every share; share k is done by process k.
-        Results come back share by share, in the order of the items."""
-        return self.run_each(fn, [common] * self.jobs, shares)
-
-    def run_each(
-        self, fn: Callable[[C, T], R], commons: Sequence[C], shares: Sequence[Sequence[T]]
-    ) -> list[list[R | Failed]]:
-        """`run`, with a `common` of its own for each share (what only that share needs is
-        all that is sent to its worker)."""
-        assert len(shares) == len(commons) == self.jobs, "one list of items per share"
-        sent: list[bool] = [False] * self.jobs
-        for k in range(1, self.jobs):
-            worker = self._workers[k - 1]
-            if worker is None or not shares[k]:
-                continue
-            try:
-                worker[1].send((fn, commons[k], shares[k]))
-                sent[k] = True
-            except (OSError, ValueError):  # gone: its share is done here
-                self._workers[k - 1] = None
-        results: list[list[R | Failed]] = [[] for _ in range(self.jobs)]
-        results[0] = _apply(fn, commons[0], shares[0])
-        for k in range(1, self.jobs):
-            if not sent[k]:
-                results[k] = _apply(fn, commons[k], shares[k])
-                continue
-            worker = self._workers[k - 1]
-            assert worker is not None
-            try:
-                results[k] = worker[1].recv()
-            except (EOFError, OSError):  # the worker died: its share is done here
-                self._workers[k - 1] = None
-                results[k] = _apply(fn, commons[k], shares[k])
-        return results
 
     def run_balanced(
         self,

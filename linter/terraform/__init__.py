@@ -31,9 +31,9 @@ are merged into their blocks.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import cast
 
 from linter import limits
 from linter.model import InputError, Model
@@ -87,36 +87,33 @@ def load_terraform(
     return model
 
 
-def _load_one(args: tuple[Path, LoadOptions]) -> Model:
-    return load_terraform(*args)
+def _load_one(options: LoadOptions, directory: Path) -> Model:
+    return load_terraform(directory, options)
 
 
 def load_many(
     directories: list[Path], options: LoadOptions, jobs: int | None = None
 ) -> list[Model]:
-    """Load several root modules (a --recursive run), in `jobs` processes when there are
-    enough of them to pay for it: a cold run's cost is python-hcl2, which uses one core.
-    jobs defaults to $CERTFIT_JOBS, else the number of CPUs (at most 4); 1 is sequential.
-    Models come back in the order of `directories`; parse stats are added to total_stats."""
-    if jobs is None:
-        env = options.environ.get("CERTFIT_JOBS", "")
-        jobs = int(env) if env.isdigit() else min(os.cpu_count() or 1, 4)
-    if jobs <= 1 or len(directories) < 8:
-        return [load_terraform(d, options) for d in directories]
-    import multiprocessing
+    """Load several root modules (named one by one), in `jobs` processes when there are
+    enough of them to pay for it (`workers.jobs_for`: $CERTFIT_JOBS, else the CPUs, at most
+    4; 1 is sequential). Models come back in the order of `directories`; parse stats are added
+    to total_stats. A --recursive run uses `survey.load_tree` instead."""
+    from linter.workers import Failed, Shares, jobs_for
 
-    try:
-        ctx = multiprocessing.get_context("fork")
-    except ValueError:  # no fork on this platform: sequential is correct, just slower
-        return [load_terraform(d, options) for d in directories]
-    chunk = max(1, len(directories) // (jobs * 4))
-    with ctx.Pool(jobs) as pool:
-        models = pool.map(_load_one, [(d, options) for d in directories], chunksize=chunk)
-    for m in models:
-        stats = getattr(m, "parse_stats", None)
-        if stats is not None:
-            total_stats.add(stats)
-    return models
+    jobs = jobs_for(len(directories), options.environ, jobs)
+    with Shares(jobs) as shares:
+        parts = [directories[k :: shares.jobs] for k in range(shares.jobs)]
+        results, doers = shares.run_balanced(_load_one, [options] * shares.jobs, parts, 1)
+    models: list[Model | None] = [None] * len(directories)
+    for k, (found, did) in enumerate(zip(results, doers, strict=True)):
+        for i, (model, doer) in enumerate(zip(found, did, strict=True)):
+            if isinstance(model, Failed):  # loaded again here, where the failure is reported
+                model, doer = _load_one(options, parts[k][i]), 0
+            stats = getattr(model, "parse_stats", None)
+            if doer != 0 and stats is not None:  # this process's loads counted themselves
+                total_stats.add(stats)
+            models[k + i * shares.jobs] = model
+    return cast(list[Model], models)  # every position is filled above
 
 
 def find_root_modules(directory: Path, reader: SafeReader | None = None) -> list[Path]:

@@ -33,9 +33,7 @@ from linter.terraform.blocks import ParseStats
 from linter.terraform.extract import RELEVANT_TYPES
 from linter.terraform.modules import Loader, forget_files_outside, one_run
 from linter.terraform.reach import Call, DirFacts, cycle_error, facts_of, reaches_relevant
-from linter.workers import Failed, Shares, default_jobs
-
-MIN_DIRS_FOR_WORKERS = 8  # fewer: forking costs more than it saves
+from linter.workers import Failed, Shares, jobs_for
 
 
 @dataclass
@@ -229,10 +227,7 @@ def load_tree(
     the root modules that reach something, each in the process that surveyed it (and judged
     there with `settings`, when given). Returns the models (the first holds the survey's
     errors), the plan, and the parse stats of all."""
-    if jobs is None:
-        jobs = default_jobs(options.environ)
-    if len(dirs) < MIN_DIRS_FOR_WORKERS:
-        jobs = 1
+    jobs = jobs_for(len(dirs), options.environ, jobs)
     with run_scope(), Shares(jobs) as shares:
         facts, owner, stats = survey(top, dirs, options, shares)
         the_plan = plan(top, dirs, facts, options)

@@ -1,12 +1,12 @@
-"""Shares over forked workers: each share stays with its process from round to round, and no
-item is lost when its function raises or its worker dies."""
+"""Work over forked workers: each process keeps what it did from round to round, an idle one
+helps the others, and no item is lost when its function raises or its worker dies."""
 
 from __future__ import annotations
 
 import os
 import time
 
-from linter.workers import Failed, Shares, default_jobs
+from linter.workers import MIN_ITEMS_FOR_WORKERS, Failed, Shares, default_jobs, jobs_for
 
 _remembered: list[int] = []
 
@@ -32,49 +32,53 @@ def _die_in_a_worker(parent: int, item: int) -> int:
     return item + 1
 
 
-def test_each_share_stays_with_its_process_across_rounds() -> None:
+def test_each_process_keeps_what_it_did_for_the_next_round() -> None:
     _remembered.clear()
+    lists = [[1, 2], [3], [4, 5]]
     with Shares(3) as shares:
-        pids = shares.run(_remember, None, [[1, 2], [3], [4, 5]])
-        assert pids[0] == [os.getpid()] * 2
-        assert len({p for share in pids for p in share}) == 3
-        # round two: each process still holds what it was given in round one
-        assert shares.run(_recall, None, [[0], [0], [0]]) == [[[1, 2]], [[3]], [[4, 5]]]
+        pids, doers = shares.run_balanced(_remember, [None] * 3, lists, chunk=1)
+        assert len({p for found in pids for p in found}) <= 3
+        held: dict[int, list[int]] = {0: [], 1: [], 2: []}
+        for items, did in zip(lists, doers, strict=True):
+            for item, k in zip(items, did, strict=True):
+                held[k].append(item)
+        # round two: each process still holds exactly the items it did in round one
+        recalled, did_two = shares.run_balanced(_recall, [None] * 3, [[0], [0], [0]], chunk=1)
+        for found, (k,) in zip(recalled, did_two, strict=True):
+            assert sorted(found[0]) == sorted(held[k])
 
 
 def test_an_item_that_raises_comes_back_failed_and_the_others_go_on() -> None:
     with Shares(2) as shares:
-        results = shares.run(_fail_on_three, 10, [[1, 3], [2, 3, 4]])
+        results, _ = shares.run_balanced(_fail_on_three, [10, 10], [[1, 3], [2, 3, 4]], 1)
     assert results == [[10, Failed("ValueError")], [20, Failed("ValueError"), 40]]
-
-
-def test_a_share_whose_worker_dies_is_done_by_the_calling_process() -> None:
-    with Shares(2) as shares:
-        results = shares.run(_die_in_a_worker, os.getpid(), [[1], [2, 3]])
-        assert results == [[2], [3, 4]]
-        again = shares.run(_die_in_a_worker, os.getpid(), [[5], [6]])  # the worker is gone
-    assert again == [[6], [7]]
 
 
 def test_one_job_forks_nothing() -> None:
     _remembered.clear()
     with Shares(1) as shares:
-        assert shares.run(_remember, None, [[1, 2]]) == [[os.getpid()] * 2]
+        results, doers = shares.run_balanced(_remember, [None], [[1, 2]], chunk=1)
+    assert results == [[os.getpid()] * 2] and doers == [[0, 0]]
 
 
 def test_jobs_come_from_the_environment_else_the_cpus() -> None:
     assert default_jobs({"CERTFIT_JOBS": "3"}) == 3
     assert 1 <= default_jobs({}) <= 4
     assert 1 <= default_jobs({"CERTFIT_JOBS": "0"}) <= 4
+    assert jobs_for(MIN_ITEMS_FOR_WORKERS - 1, {"CERTFIT_JOBS": "3"}) == 1
+    assert jobs_for(MIN_ITEMS_FOR_WORKERS, {"CERTFIT_JOBS": "3"}) == 3
+    assert jobs_for(MIN_ITEMS_FOR_WORKERS, {}, requested=2) == 2
 
 
 def _common(common: str, _item: int) -> str:
     return common
 
 
-def test_each_share_may_have_a_common_value_of_its_own() -> None:
+def test_each_process_has_a_common_value_of_its_own() -> None:
     with Shares(2) as shares:
-        assert shares.run_each(_common, ["a", "b"], [[1, 2], [3]]) == [["a", "a"], ["b"]]
+        results, doers = shares.run_balanced(_common, ["a", "b"], [[1, 2], [3]], chunk=1)
+    for found, did in zip(results, doers, strict=True):
+        assert found == ["ab"[k] for k in did]  # an item gets the common of who did it
 
 
 def _slow_in_workers(parent: int, item: int) -> int:
