@@ -339,8 +339,9 @@ class ModuleDir:
         return m.group(1) if m else None
 
 
-# Files indexed in this process, by (path, rel, mtime, size): a --recursive run over many root
-# modules reads a shared local module once. Parsed blocks likewise, by their TopBlock.
+# Files indexed in this process, by (path, rel), with the mtime and size they had and the run
+# that read them (see one_run): a --recursive run reads a shared local module once. Parsed
+# blocks likewise, by their TopBlock.
 _FILES: dict[tuple[str, str], tuple[int, int, list[TopBlock], ScanError | None, int]] = {}
 _PARSED: dict[int, tuple[TopBlock, Block | Exception]] = {}
 
@@ -802,14 +803,12 @@ class ModuleInstance:
                 self._resources[key] = ResourceCollection(self, rdef)
         return self._resources[key]
 
-    def resource_collections(
-        self, types: Collection[str] | None = None
-    ) -> list[ResourceCollection]:
-        """The resources and data sources defined here (of `types`, when given: a collection
-        is made only for what is asked)."""
+    def resource_collections(self, types: Collection[str]) -> list[ResourceCollection]:
+        """The resources and data sources of `types` defined here (a collection is made only
+        for what is asked)."""
         out = []
         for key in self.dir.resources:
-            if types is not None and key[1] not in types:
+            if key[1] not in types:
                 continue
             r = self.resource(*key)
             if isinstance(r, ResourceCollection):

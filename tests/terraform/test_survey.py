@@ -46,14 +46,14 @@ def _model_facts(models: list[Model]) -> tuple[list[tuple[str, ...]], set[tuple[
 
 
 def test_a_broken_file_in_a_shared_module_is_reported_once(tmp_path: Path) -> None:
-    call = 'module "shared" {\n  source = "../shared"\n}\n'
+    call = 'module "common" {\n  source = "../common"\n}\n'
     write_tree(
         tmp_path,
-        {"a/main.tf": call, "b/main.tf": call + LISTENER, "shared/main.tf": BROKEN},
+        {"a/main.tf": call, "b/main.tf": call + LISTENER, "common/main.tf": BROKEN},
     )
     for jobs in ("1", "2"):
         _, errors = _run(tmp_path, jobs)
-        assert [(s, f) for s, f, _ in errors] == [("file does not parse", "shared/main.tf")]
+        assert [(s, f) for s, f, _ in errors] == [("file does not parse", "common/main.tf")]
 
 
 def test_a_file_no_root_module_reaches_is_still_checked(tmp_path: Path) -> None:
